@@ -1,0 +1,113 @@
+"""The ``bilat`` command line.
+
+``bilat run`` materializes every asset through Dagster for a range of days (default: all of them) into the
+warehouse and prints a timeline; ``bilat timeline A B`` prints one from an existing warehouse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from datetime import date
+from pathlib import Path
+
+from bilat import settings
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def _run(args: argparse.Namespace) -> int:
+    """One Dagster run per day that has documents, then one run that rebuilds the SQL models."""
+    # Dagster is imported here, not at module level: `bilat timeline` needs none of it.
+    import dagster as dg
+
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)  # backfill_policy is beta; not news to users
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from bilat.pipelines.resources import default_resources
+    from bilat.pipelines.runs import run_days
+    from bilat.raw import partition_days
+    from bilat.sources.archive import ArchiveSource
+
+    console = Console()
+    days = [d for d in partition_days(ArchiveSource(settings.archive_path()))
+            if (args.start is None or d >= args.start) and (args.end is None or d <= args.end)]
+    if not days:
+        console.print("[yellow]the source has no documents in that range[/]")
+        return 1
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    console.print(f"[bold]bilat run[/]: {len(days)} days with documents, {days[0]} … {days[-1]}")
+    console.print(f"  source    {settings.archive_path()}\n  warehouse {settings.warehouse_path()}")
+    began = time.perf_counter()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("partitions", total=len(days) + 1)
+        report = run_days(days, instance, default_resources(), lambda label: progress.update(task, advance=1, description=label))
+    elapsed = time.perf_counter() - began
+    summary = Table(title=f"{report.runs} Dagster runs {'succeeded' if report.success else 'with FAILURES'} in {elapsed:.1f}s")
+    summary.add_column("asset")
+    summary.add_column("rows written", justify="right")
+    for asset, count in report.rows.items():
+        summary.add_row(asset, str(count))
+    console.print(summary)
+    for failure in report.failures:
+        console.print(f"[red]{failure}[/]")
+    if not report.success:
+        return 1
+    return _timeline(argparse.Namespace(a=args.a, b=args.b, start=None, end=None))
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    from bilat.report import print_timeline, timeline_rows
+    from bilat.warehouse.load import connect
+
+    path = settings.warehouse_path()
+    if not Path(path).exists():
+        print(f"no warehouse at {path}: run `bilat run` first (or set {settings.WAREHOUSE_ENV})", file=sys.stderr)
+        return 2
+    with connect(path, read_only=True) as con:
+        rows = timeline_rows(con, args.a, args.b, args.start, args.end)
+    if not rows:
+        print(f"no coverage of {args.a}–{args.b} in the warehouse", file=sys.stderr)
+        return 1
+    print_timeline(rows, args.a, args.b)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bilat", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="materialize the whole pipeline for a range of days and print a timeline")
+    run.add_argument("--start", type=_date, help="first day (default: the first partition, 2014-01-01)")
+    run.add_argument("--end", type=_date, help="last day, inclusive (default: today)")
+    run.add_argument("--a", default="USA", help="first actor of the timeline printed at the end (default USA)")
+    run.add_argument("--b", default="IRQ", help="second actor (default IRQ)")
+    run.set_defaults(handler=_run)
+
+    timeline = commands.add_parser("timeline", help="print the month-by-month timeline of a dyad")
+    timeline.add_argument("a", help="actor id, e.g. USA")
+    timeline.add_argument("b", help="actor id, e.g. IRQ")
+    timeline.add_argument("--from", dest="start", type=_date, help="first month (YYYY-MM-DD)")
+    timeline.add_argument("--to", dest="end", type=_date, help="end (exclusive)")
+    timeline.set_defaults(handler=_timeline)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

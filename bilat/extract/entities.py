@@ -1,0 +1,344 @@
+"""People, organisations, countries, armed groups and places in one article, resolved to gazetteer ids,
+with the office each person is said to hold.
+
+People are found three ways: a gazetteer name ("Lloyd Austin"), a title before a name ("US Secretary of
+Defense Lloyd J. Austin III", "Army Maj. Gen. Matt McFarlane"), and an appositive ("Dana Stroul, US Deputy
+Assistant Secretary of Defense for the Middle East,"). Later short forms ("Austin", "Al-Abassi") resolve to
+the person introduced earlier in the same article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from bilat.extract.gazetteer import Entity, Gazetteer, person_id
+from bilat.extract.text import SentenceIndex, Token
+
+QUALIFIER_WORDS = {"of", "for", "to", "on"}
+NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
+FOREIGN_POSTS = {"Ambassador", "Special Envoy", "Chargé d'Affaires"}  # "US Ambassador to Iraq" serves the US
+CLOSING = {",", ".", ";", ":", ")", "—", "–", "!", "?", "and", "who", "said", "says", "told", "added"}
+_RANK_TITLES = {"General", "Lieutenant General", "Major General", "Brigadier General", "Colonel", "Lieutenant Colonel",
+                "Admiral", "Vice Admiral", "Rear Admiral", "Major", "Captain", "Sergeant"}
+MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+          "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity_id: str
+    surface: str
+    start: int
+    end: int
+    sentence_index: int
+    method: str  # gazetteer | title | appositive | short_form | model
+
+
+@dataclass(frozen=True)
+class Role:
+    person_id: str
+    title: str
+    rank: str | None
+    country_code: str | None
+    start: int
+    end: int
+    sentence_index: int
+
+
+@dataclass
+class EntityFindings:
+    mentions: list[Mention] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    entities: dict[str, Entity] = field(default_factory=dict)
+
+
+@dataclass
+class _Prefix:
+    start: int
+    end: int
+    country: str | None = None
+    rank: str | None = None
+    office: str | None = None
+    qualifier: str = ""
+    qualifier_country: str | None = None
+
+
+class _ArticleEntities:
+    """The working state for one article; ``find_entities`` is the entry point."""
+
+    def __init__(self, text: str, tokens: list[Token], sentences: SentenceIndex, gaz: Gazetteer):
+        self.text, self.tokens, self.sentences, self.gaz = text, tokens, sentences, gaz
+        self.gaz_at = {i: (i, j, eid) for i, j, eid in gaz.match(tokens)}
+        self.person_spans: dict[int, tuple[int, str, str]] = {}  # start token -> (end token, person id, method)
+        self.roles: list[Role] = []
+        self.new_people: dict[str, Entity] = {}
+        self.role_country: dict[str, str] = {}
+
+    # --- small token predicates -------------------------------------------------------------------------
+    def _tok(self, i: int) -> str:
+        return self.tokens[i].text if 0 <= i < len(self.tokens) else ""
+
+    def _entity(self, i: int) -> Entity | None:
+        hit = self.gaz_at.get(i)
+        return self.gaz.entities[hit[2]] if hit else None
+
+    def _is_name_word(self, i: int) -> bool:
+        word = self._tok(i)
+        if not word or not word[:1].isupper() or word in MONTHS or word.lower() in self.gaz.office_words:
+            return False
+        entity = self._entity(i)
+        return entity is None or entity.kind == "person"
+
+    # --- titles and names ----------------------------------------------------------------------------
+    def _country_at(self, i: int) -> tuple[int, str] | None:
+        entity = self._entity(i)
+        if entity and entity.kind == "country":
+            end = self.gaz_at[i][1]
+            if self._tok(end) in {"'", "’"} and self._tok(end + 1) == "s":
+                end += 2
+            return end, entity.entity_id
+        return None
+
+    def _qualifier(self, i: int) -> tuple[int, str, str | None]:
+        """'of Joint Operations', 'to Iraq', 'for the Middle East' after an office; (end, text, country)."""
+        if self._tok(i).lower() not in QUALIFIER_WORDS:
+            return i, "", None
+        j, country, consumed = i + 1, None, 0
+        while j < len(self.tokens) and consumed < 10:
+            entity = self._entity(j)
+            if entity and entity.kind != "person":
+                country = country or (entity.entity_id if entity.kind == "country" else None)
+                j, consumed = self.gaz_at[j][1], consumed + 1
+            elif self._tok(j).lower() in self.gaz.office_words or self._tok(j) in {"-", "–", "—"}:
+                j, consumed = j + 1, consumed + 1
+            else:
+                break
+        while j > i + 1 and self._tok(j - 1).lower() in {"the", "and", "-", "–", "—"}:
+            j -= 1
+        if j == i + 1:
+            return i, "", None
+        return j, self.text[self.tokens[i].start : self.tokens[j - 1].end], country
+
+    def _prefix(self, i: int) -> _Prefix | None:
+        """[country] [service] [rank] [office [qualifier]] [rank] [honorific] starting at token i."""
+        p, j = _Prefix(i, i), i
+        if hit := self._country_at(j):
+            j, p.country = hit
+        svc = next((len(s) for s in self.gaz.services if tuple(t.lower() for t in (self._tok(k) for k in range(j, j + len(s)))) == s), 0)
+        j += svc
+        if hit := self.gaz.lookup_lower(self.gaz.ranks, self.tokens, j):
+            j, p.rank = hit
+        if hit := self.gaz.lookup_lower(self.gaz.offices, self.tokens, j):
+            j, p.office = hit
+            j, p.qualifier, p.qualifier_country = self._qualifier(j)
+            if p.rank is None and (hit := self.gaz.lookup_lower(self.gaz.ranks, self.tokens, j)):
+                j, p.rank = hit
+        if not (p.rank or p.office):
+            return None
+        for honorific in self.gaz.honorifics:
+            if tuple(self._tok(k).lower() for k in range(j, j + len(honorific))) == honorific:
+                j += len(honorific)
+                break
+        p.end = j
+        return p
+
+    def _name_end(self, i: int) -> int:
+        """End token of a personal name starting at i (== i when there is none)."""
+        if hit := self.gaz_at.get(i):
+            if self.gaz.entities[hit[2]].kind == "person":
+                return hit[1]
+        j, words = i, 0
+        while j < len(self.tokens) and words < 6:
+            word = self._tok(j)
+            if self._is_name_word(j) or word in NAME_SUFFIXES:
+                j, words = j + 1, words + 1
+                if len(word) == 1 and self._tok(j) == ".":  # an initial: "J."
+                    j += 1
+            elif word.lower() in self.gaz.name_particles and words and self._tok(j + 1) == "-" or (word.lower() in self.gaz.name_particles and self._is_name_word(j + 1)):
+                j += 1
+            elif word == "-" and words and self._is_name_word(j + 1) or (word == "-" and self._tok(j - 1).lower() in self.gaz.name_particles):
+                j += 1
+            else:
+                break
+        while j > i and (self._tok(j - 1) in {"-", "."} and not (len(self._tok(j - 2)) == 1) or self._tok(j - 1).lower() in self.gaz.name_particles):
+            j -= 1
+        return j
+
+    def _resolve_person(self, start: int, end: int) -> str:
+        if (hit := self.gaz_at.get(start)) and hit[1] == end and self.gaz.entities[hit[2]].kind == "person":
+            return hit[2]
+        key = tuple(t.text for t in self.tokens[start:end])
+        known = self.gaz.phrases.get(key)
+        if known and self.gaz.entities[known].kind == "person":
+            return known
+        name = self.text[self.tokens[start].start : self.tokens[end - 1].end]
+        if end - start == 1:  # "President Obama": a surname alone resolves through a known person's names
+            for entity in self.gaz.entities.values():
+                if entity.kind == "person" and any(a.split()[-1] == name for a in (entity.name, *entity.aliases)):
+                    return entity.entity_id
+        pid = person_id(name)
+        if pid not in self.gaz.entities:
+            self.new_people.setdefault(pid, Entity(pid, "person", name, None))
+        return pid
+
+    def _add_person(self, start: int, end: int, method: str) -> str:
+        pid = self._resolve_person(start, end)
+        self.person_spans[start] = (end, pid, method)
+        return pid
+
+    def _add_role(self, pid: str, prefix: _Prefix) -> None:
+        if not prefix.office and not prefix.rank:
+            return
+        title = prefix.office or prefix.rank
+        if prefix.office and prefix.qualifier:
+            title = f"{prefix.office} {prefix.qualifier}"
+        country = prefix.country
+        if not country and prefix.qualifier_country and prefix.office not in FOREIGN_POSTS:
+            country = prefix.qualifier_country
+        known = self.gaz.entities.get(pid)
+        country = country or (known.country_code if known else None)
+        if country:
+            self.role_country.setdefault(pid, country)
+        start, end = self.tokens[prefix.start].start, self.tokens[prefix.end - 1].end
+        self.roles.append(Role(pid, title, prefix.rank if prefix.office else None, country, start, end, self.sentences.of(start)))
+
+    def find_titled_people(self) -> None:
+        i = 0
+        while i < len(self.tokens):
+            prefix = self._prefix(i)
+            if prefix is None:
+                i += 1
+                continue
+            j = prefix.end
+            name_end = self._name_end(j)
+            after_comma = self._name_end(j + 1) if name_end == j and self._tok(j) == "," else j + 1
+            if after_comma > j + 1 and self._tok(after_comma) in CLOSING:
+                j, name_end = j + 1, after_comma  # "Iraq's defense minister, Thabit al-Abbasi, said"
+            elif name_end == j:
+                i = max(prefix.end, i + 1)
+                continue
+            if name_end - j == 1 and not prefix.office and not prefix.rank:
+                i = name_end
+                continue
+            pid = self._add_person(j, name_end, "title")
+            self._add_role(pid, prefix)
+            i = name_end
+
+    def find_appositives(self) -> None:
+        """'NAME, [the] [country] OFFICE [qualifier],' — the office belongs to NAME."""
+        for c, token in enumerate(self.tokens):
+            if token.text != ",":
+                continue
+            k = c + 1
+            if self._tok(k).lower() in {"the", "a", "an"}:
+                k += 1
+            prefix = self._prefix(k)
+            if prefix is None or prefix.office is None or self._tok(prefix.end) not in CLOSING:
+                continue
+            person = next(((s, e, pid) for s, (e, pid, _) in self.person_spans.items() if e == c), None)
+            if person is None:
+                start = c
+                while start > 0 and (self._is_name_word(start - 1) or self._tok(start - 1) in {"-", "."} | NAME_SUFFIXES or self._tok(start - 1).lower() in self.gaz.name_particles):
+                    start -= 1
+                while start < c and not self._is_name_word(start):
+                    start += 1
+                if c - start < 2 and not (self.gaz_at.get(start, (0, 0, ""))[1] == c):
+                    continue
+                pid = self._add_person(start, c, "appositive")
+            else:
+                pid = person[2]
+            prefix.start = k
+            self._add_role(pid, prefix)
+
+    def add_gazetteer_people(self) -> None:
+        for i, (_, j, eid) in self.gaz_at.items():
+            if self.gaz.entities[eid].kind == "person" and not self._inside_person(i):
+                self.person_spans[i] = (j, eid, "gazetteer")
+
+    def _inside_person(self, i: int) -> bool:
+        return any(s <= i < e for s, (e, _, _) in self.person_spans.items())
+
+    def add_short_forms(self) -> None:
+        """Surnames and 'al-' forms of people already named in this article: 'Austin', 'Al-Abassi', 'Abadi'."""
+        forms: dict[tuple[str, ...], str] = {}
+        for s, (e, pid, _) in sorted(self.person_spans.items()):
+            words = [t.text for t in self.tokens[s:e]]
+            while words and words[-1] in NAME_SUFFIXES | {"."}:
+                words.pop()
+            if len(words) < 2:
+                continue
+            if len(words) >= 3 and words[-3].lower() in self.gaz.name_particles and words[-2] == "-":
+                particle = words[-3]
+                for p in {particle.lower(), particle.capitalize()}:
+                    forms.setdefault((p, "-", words[-1]), pid)
+            forms.setdefault((words[-1],), pid)
+        if not forms:
+            return
+        longest = max(len(k) for k in forms)
+        i = 0
+        while i < len(self.tokens):
+            if self._inside_person(i) or (i in self.gaz_at and self.gaz.entities[self.gaz_at[i][2]].kind != "person"):
+                i = self.gaz_at[i][1] if i in self.gaz_at else i + 1
+                continue
+            for length in range(longest, 0, -1):
+                key = tuple(t.text for t in self.tokens[i : i + length])
+                if key in forms and self._tok(i + length) != "-":
+                    self.person_spans[i] = (i + length, forms[key], "short_form")
+                    i += length
+                    break
+            else:
+                i += 1
+
+    def findings(self) -> EntityFindings:
+        out = EntityFindings()
+        spans: list[tuple[int, int, str, str]] = [(s, e, pid, m) for s, (e, pid, m) in self.person_spans.items()]
+        for i, j, eid in self.gaz_at.values():
+            if self.gaz.entities[eid].kind != "person" and not any(s <= i < e for s, e, _, _ in spans):
+                spans.append((i, j, eid, "gazetteer"))
+        for s, e, eid, method in sorted(spans):
+            start, end = self.tokens[s].start, self.tokens[e - 1].end
+            out.mentions.append(Mention(eid, self.text[start:end], start, end, self.sentences.of(start), method))
+            entity = self.gaz.entities.get(eid) or self.new_people[eid]
+            if entity.kind == "person" and not entity.country_code and eid in self.role_country:
+                entity = Entity(entity.entity_id, entity.kind, entity.name, self.role_country[eid], entity.aliases)
+            out.entities[eid] = entity
+        out.roles = _merge_ranks(_fill_role_countries(self.roles))
+        return out
+
+
+def _fill_role_countries(roles: list[Role]) -> list[Role]:
+    """A role with no country takes the one the other roles of its sentence share (a delegation list)."""
+    filled = []
+    for role in roles:
+        if role.country_code is None:
+            peers = [r.country_code for r in roles if r.sentence_index == role.sentence_index and r.country_code]
+            if peers and len(set(peers)) == 1:
+                role = replace(role, country_code=peers[0])
+        filled.append(role)
+    return filled
+
+
+def _merge_ranks(roles: list[Role]) -> list[Role]:
+    """'Army Maj. Gen. Matt McFarlane, the commander of …': one role, the office, carrying the rank."""
+    offices = {r.person_id for r in roles if r.rank is None or r.title != r.rank}
+    ranks = {r.person_id: r.title for r in roles if r.rank is None and r.title in _RANK_TITLES}
+    merged = []
+    for role in roles:
+        if role.title in _RANK_TITLES and role.person_id in offices and any(
+            r.person_id == role.person_id and r.title not in _RANK_TITLES for r in roles
+        ):
+            continue
+        if role.rank is None and role.title not in _RANK_TITLES and role.person_id in ranks:
+            role = replace(role, rank=ranks[role.person_id])
+        merged.append(role)
+    return merged
+
+
+def find_entities(text: str, tokens: list[Token], sentences: SentenceIndex, gaz: Gazetteer) -> EntityFindings:
+    state = _ArticleEntities(text, tokens, sentences, gaz)
+    state.find_titled_people()
+    state.add_gazetteer_people()
+    state.find_appositives()
+    state.add_short_forms()
+    return state.findings()

@@ -1,0 +1,58 @@
+"""One entry point per extraction layer, each a pure function of an article's text and publication date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bilat.extract.claims import (
+    DatedEvent,
+    Quantity,
+    Quote,
+    find_dated_events,
+    find_quantities,
+    find_quotes,
+    find_reported_statements,
+)
+from bilat.extract.entities import EntityFindings, find_entities
+from bilat.extract.gazetteer import Gazetteer, default_gazetteer
+from bilat.extract.interactions import Interaction, find_interactions
+from bilat.extract.text import SentenceIndex, sentence_spans, tokenize
+
+
+@dataclass
+class ArticleText:
+    """An article's text split once, shared by every extractor."""
+
+    text: str
+    published: date | None
+    sentences: SentenceIndex
+
+    @classmethod
+    def of(cls, text: str, published: date | None) -> "ArticleText":
+        return cls(text, published, SentenceIndex(sentence_spans(text)))
+
+
+@dataclass
+class Claims:
+    quotes: list[Quote]
+    quantities: list[Quantity]
+    events: list[DatedEvent]
+
+
+def extract_entities(article: ArticleText, gaz: Gazetteer | None = None) -> EntityFindings:
+    return find_entities(article.text, tokenize(article.text), article.sentences, gaz or default_gazetteer())
+
+
+def extract_claims(article: ArticleText, entities: EntityFindings) -> Claims:
+    quotes = find_quotes(article.text, article.sentences, entities.mentions)
+    quotes += find_reported_statements(article.text, article.sentences, entities.mentions)
+    return Claims(
+        quotes=sorted(quotes, key=lambda q: q.start),
+        quantities=find_quantities(article.text, article.sentences),
+        events=find_dated_events(article.text, article.sentences, article.published),
+    )
+
+
+def extract_interactions(article: ArticleText, entities: EntityFindings, events: list[DatedEvent]) -> list[Interaction]:
+    return find_interactions(article.text, article.sentences.spans, entities, events, article.published)

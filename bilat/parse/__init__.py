@@ -1,0 +1,1 @@
+"""From raw HTML to an article: main text, title, byline, dateline and a publication date with its origin."""

@@ -1,0 +1,76 @@
+"""Stage 1: collect raw documents from a source into the raw store, each filed under its publication day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import lxml.html
+from lxml.etree import ParserError
+
+from bilat.ids import stable_id
+from bilat.parse.dates import PublicationDate, publication_date
+from bilat.rawstore import RawStore
+from bilat.sources.archive import ArchiveError, ArchiveSource, DiscoveredDocument
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    doc_id: str
+    url: str
+    source: str
+    fetched_at: datetime
+    content_hash: str | None  # None when nothing could be read
+    content_length: int
+    published_at: datetime | None
+    date_source: str
+    partition_date: date
+    error: str | None  # why the document could not be read, if it could not
+
+
+def document_id(url: str) -> str:
+    return stable_id("doc", url)
+
+
+def _dated(source: ArchiveSource) -> Iterator[tuple[DiscoveredDocument, bytes, str | None, PublicationDate]]:
+    """Every document the archive lists, with its bytes (or the error reading them) and its publication date."""
+    for found in source.discover():
+        tree, body, error = None, b"", None
+        try:
+            body = source.read(found.url)
+            tree = lxml.html.fromstring(body)
+        except ArchiveError as exc:
+            error = str(exc)
+        except (ParserError, ValueError) as exc:
+            error = f"unreadable HTML: {exc}"
+        yield found, body, error, publication_date(tree, found.url, source.captured_at, found.feed_published, found.sitemap_lastmod)
+
+
+def partition_days(source: ArchiveSource) -> list[date]:
+    """The days the source has documents for: the partitions worth running."""
+    return sorted({when.partition_date for _, _, _, when in _dated(source)})
+
+
+def collect_archive(source: ArchiveSource, store: RawStore, start: date, end: date) -> list[RawDocument]:
+    """Every document of the archive whose publication day falls in [start, end); unreadable ones included,
+    with their error, filed under the capture day so they are accounted for rather than dropped."""
+    documents = []
+    for found, body, error, when in _dated(source):
+        if not (start <= when.partition_date < end):
+            continue
+        documents.append(
+            RawDocument(
+                doc_id=document_id(found.url),
+                url=found.url,
+                source=found.source,
+                fetched_at=source.captured_at,
+                content_hash=store.put(body) if body else None,
+                content_length=len(body),
+                published_at=when.published_at,
+                date_source=when.source,
+                partition_date=when.partition_date,
+                error=error,
+            )
+        )
+    return documents

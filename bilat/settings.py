@@ -1,0 +1,43 @@
+"""Paths and versions, resolved from the environment once, in one place."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+#: Bumped whenever extraction rules change, so reprocessed rows can be told from old ones.
+EXTRACTOR_VERSION = "0.1.0"
+
+WAREHOUSE_ENV = "BILAT_WAREHOUSE"
+RAW_STORE_ENV = "BILAT_RAW_STORE"
+ARCHIVE_ENV = "BILAT_ARCHIVE"
+
+DEFAULT_WAREHOUSE = Path("warehouse") / "bilat.duckdb"
+
+
+def warehouse_path() -> Path:
+    """The DuckDB file: $BILAT_WAREHOUSE, else warehouse/bilat.duckdb under the working directory."""
+    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).resolve()
+
+
+def raw_store_path() -> Path:
+    """Where raw bodies are kept: $BILAT_RAW_STORE, else a raw/ folder beside the warehouse file."""
+    configured = os.environ.get(RAW_STORE_ENV)
+    return Path(configured).resolve() if configured else warehouse_path().parent / "raw"
+
+
+def bundled_archive() -> Path:
+    """The corpus shipped with bilat (package data), used when no other source is configured."""
+    return Path(str(resources.files("bilat").joinpath("corpus", "archive")))
+
+
+def archive_path() -> Path:
+    """The local archive to read: $BILAT_ARCHIVE, else the bundled corpus."""
+    configured = os.environ.get(ARCHIVE_ENV)
+    return Path(configured).resolve() if configured else bundled_archive()
+
+
+def data_file(*parts: str) -> Path:
+    """A data file shipped in bilat/data (gazetteers, ontology scores)."""
+    return Path(str(resources.files("bilat").joinpath("data", *parts)))

@@ -1,0 +1,167 @@
+"""The pipeline's stages over a window of daily partitions [start, end): each reads its input from the
+warehouse (or the source), runs the pure core, and replaces the window's rows in one transaction.
+
+The Dagster assets and the command line call these and nothing else, so there is one way to run a stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+import duckdb
+
+from bilat.extract.gazetteer import default_gazetteer
+from bilat.extract.interactions import actor_of
+from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
+from bilat.parse.article import ParseError, parse_article
+from bilat.raw import collect_archive
+from bilat.rawstore import RawStore
+from bilat.settings import EXTRACTOR_VERSION
+from bilat.sources.archive import ArchiveSource
+from bilat.warehouse.load import read_rows, replace_partitions, to_arrow, upsert
+from bilat.warehouse.schema import TABLES_BY_NAME
+
+Progress = Callable[[Iterable], Iterable]
+
+
+def _no_progress(items: Iterable) -> Iterable:
+    return items
+
+
+@dataclass
+class StageResult:
+    """Rows written per table, and a few rows of the main one for a preview."""
+
+    counts: dict[str, int]
+    preview: list[dict] = field(default_factory=list)
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+def _window_articles(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[dict]:
+    return read_rows(
+        con,
+        "SELECT article_id, text, published_at, partition_date FROM core.articles "
+        "WHERE partition_date >= ? AND partition_date < ? ORDER BY article_id",
+        [start, end],
+    )
+
+
+def _load(con, start, end, rows_by_table: dict[str, list]) -> dict[str, int]:
+    batches = {name: to_arrow(TABLES_BY_NAME[name], rows) for name, rows in rows_by_table.items()}
+    return replace_partitions(con, start, end, batches)
+
+
+def collect_raw(con, source: ArchiveSource, store: RawStore, start: date, end: date) -> StageResult:
+    documents = collect_archive(source, store, start, end)
+    counts = _load(con, start, end, {"raw.documents": documents})
+    preview = [{"url": d.url, "published_at": d.published_at, "date_source": d.date_source, "error": d.error} for d in documents[:10]]
+    return StageResult(counts, preview)
+
+
+def parse_articles(con, store: RawStore, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
+    """Parse every raw document of the window; each ends parsed, duplicate or quarantined with a reason."""
+    docs = read_rows(
+        con,
+        "SELECT * FROM raw.documents WHERE partition_date >= ? AND partition_date < ? ORDER BY published_at NULLS LAST, url",
+        [start, end],
+    )
+    articles, outcomes, by_text = [], [], {}
+    for doc in progress(docs):
+        outcome = {"doc_id": doc["doc_id"], "url": doc["url"], "partition_date": doc["partition_date"], "article_id": None, "reason": None}
+        if doc["error"] or not doc["content_hash"]:
+            outcomes.append({**outcome, "outcome": "quarantined", "reason": doc["error"] or "empty body"})
+            continue
+        try:
+            article = parse_article(
+                store.get(doc["content_hash"]), doc_id=doc["doc_id"], url=doc["url"], source=doc["source"],
+                published_at=doc["published_at"], date_source=doc["date_source"], partition_date=doc["partition_date"],
+            )
+        except ParseError as exc:
+            outcomes.append({**outcome, "outcome": "quarantined", "reason": str(exc)})
+            continue
+        if article.text_hash in by_text:  # the same text under another URL: keep the earliest
+            outcomes.append({**outcome, "outcome": "duplicate", "article_id": by_text[article.text_hash], "reason": "same text as an earlier article"})
+            continue
+        by_text[article.text_hash] = article.article_id
+        articles.append({**asdict(article), "outlet": urlsplit(article.url).hostname, "extractor_version": EXTRACTOR_VERSION})
+        outcomes.append({**outcome, "outcome": "parsed", "article_id": article.article_id})
+    counts = _load(con, start, end, {"core.articles": articles, "core.document_outcomes": outcomes})
+    tally = {k: sum(1 for o in outcomes if o["outcome"] == k) for k in ("parsed", "duplicate", "quarantined")}
+    preview = [{"published_at": a["published_at"], "outlet": a["outlet"], "title": a["title"], "dateline": a["dateline"]} for a in articles[:10]]
+    return StageResult(counts, preview, tally)
+
+
+def _article_text(row: dict) -> ArticleText:
+    published = row["published_at"].date() if row["published_at"] else None
+    return ArticleText.of(row["text"], published)
+
+
+def extract_entity_mentions(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
+    gaz = default_gazetteer()
+    mentions, roles, entities, aliases = [], [], {}, set()
+    for row in progress(_window_articles(con, start, end)):
+        article = _article_text(row)
+        found = extract_entities(article, gaz)
+        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION}
+        for m in found.mentions:
+            mentions.append({**asdict(m), **stamp, "start_char": m.start, "end_char": m.end})
+            aliases.add((m.entity_id, m.surface))
+        for r in found.roles:
+            roles.append({**asdict(r), **stamp, "observed_on": article.published, "start_char": r.start, "end_char": r.end})
+        for entity in found.entities.values():
+            entities[entity.entity_id] = entity
+            aliases.update((entity.entity_id, a) for a in (entity.name, *entity.aliases))
+    counts = _load(con, start, end, {"core.mentions": mentions, "core.roles": roles})
+    # Entities are global, not partitioned: new ones are added, known ones refreshed.
+    counts["core.entities"] = upsert(con, "core.entities", to_arrow(TABLES_BY_NAME["core.entities"], [asdict(e) for e in entities.values()]))
+    counts["core.entity_aliases"] = upsert(
+        con, "core.entity_aliases", to_arrow(TABLES_BY_NAME["core.entity_aliases"], [{"entity_id": e, "alias": a} for e, a in sorted(aliases)])
+    )
+    preview = [{"person": r["person_id"], "title": r["title"], "country": r["country_code"], "observed_on": r["observed_on"]} for r in roles[:10]]
+    return StageResult(counts, preview)
+
+
+def extract_claims_stage(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
+    gaz = default_gazetteer()
+    quotes, quantities, events = [], [], []
+    for row in progress(_window_articles(con, start, end)):
+        article = _article_text(row)
+        found = extract_entities(article, gaz)
+        claims = extract_claims(article, found)
+        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION}
+        quotes += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quotes]
+        quantities += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quantities]
+        role_country = {r.person_id: r.country_code for r in found.roles if r.country_code}
+        actors_by_sentence: dict[int, set[str]] = {}
+        for m in found.mentions:
+            actor, is_place = actor_of(m.entity_id, found, role_country)
+            if actor and not is_place:
+                actors_by_sentence.setdefault(m.sentence_index, set()).add(actor)
+        events += [
+            {**asdict(e), **stamp, "date_precision": e.precision, "start_char": e.start, "end_char": e.end,
+             "actor_ids": sorted(actors_by_sentence.get(e.sentence_index, ()))}
+            for e in claims.events
+        ]
+    counts = _load(con, start, end, {"core.quotes": quotes, "core.quantities": quantities, "core.events": events})
+    preview = [{"value": q["value"], "unit": q["unit"], "bound": q["bound"], "measures": q["measures"]} for q in quantities[:10]]
+    return StageResult(counts, preview)
+
+
+def extract_interactions_stage(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
+    gaz = default_gazetteer()
+    interactions = []
+    for row in progress(_window_articles(con, start, end)):
+        article = _article_text(row)
+        found = extract_entities(article, gaz)
+        claims = extract_claims(article, found)
+        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION}
+        interactions += [
+            {**asdict(i), **stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end}
+            for i in extract_interactions(article, found, claims.events)
+        ]
+    counts = _load(con, start, end, {"core.interactions": interactions})
+    preview = [{"source": i["source_id"], "category": i["category"], "target": i["target_id"], "occurred_on": i["occurred_on"]} for i in interactions[:10]]
+    return StageResult(counts, preview)

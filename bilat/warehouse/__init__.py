@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema and migrations, idempotent partition loads through Arrow, SQL models."""

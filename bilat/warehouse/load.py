@@ -1,0 +1,89 @@
+"""Idempotent loads: a partition's rows are replaced in one transaction, so re-running never duplicates."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from filelock import FileLock
+
+from bilat.warehouse.schema import TABLES_BY_NAME, Table, migrate
+
+LOCK_TIMEOUT_S = 600
+
+
+def lock_path(database: Path) -> Path:
+    return Path(f"{database}.lock")
+
+
+@contextlib.contextmanager
+def connect(database: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse. Writers take a file lock beside it first, so writers inside and outside Dagster
+    queue up instead of failing on DuckDB's one-writer lock; the schema is migrated on every write open."""
+    database = Path(database)
+    if read_only:
+        con = duckdb.connect(str(database), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(lock_path(database)), timeout=LOCK_TIMEOUT_S):
+        con = duckdb.connect(str(database))
+        try:
+            migrate(con)
+            yield con
+        finally:
+            con.close()
+
+
+def to_arrow(table: Table, rows: Sequence[Mapping | object]) -> pa.Table:
+    """Rows (dicts or dataclasses) as an Arrow table in the table's column order and types."""
+    schema = table.arrow_schema()
+    records = [asdict(r) if is_dataclass(r) else dict(r) for r in rows]
+    return pa.Table.from_pylist([{name: rec.get(name) for name in schema.names} for rec in records], schema=schema)
+
+
+def replace_partitions(
+    con: duckdb.DuckDBPyConnection, start: date, end: date, tables: Mapping[str, pa.Table]
+) -> dict[str, int]:
+    """Delete the rows of [start, end) from each table and insert the new ones, all in one transaction."""
+    counts = {}
+    con.execute("BEGIN")
+    try:
+        for name, batch in tables.items():
+            table = TABLES_BY_NAME[name]
+            con.execute(f"DELETE FROM {name} WHERE partition_date >= ? AND partition_date < ?", [start, end])
+            con.register("incoming_batch", batch)
+            con.execute(f"INSERT INTO {name} ({', '.join(table.arrow_schema().names)}) SELECT * FROM incoming_batch")
+            con.unregister("incoming_batch")
+            counts[name] = batch.num_rows
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def upsert(con: duckdb.DuckDBPyConnection, name: str, batch: pa.Table) -> int:
+    """Insert rows whose key is new and update those whose key exists (deduplicated first: DuckDB keeps only
+    the first of duplicate keys within one INSERT OR REPLACE)."""
+    table = TABLES_BY_NAME[name]
+    key = ", ".join(table.primary_key)
+    con.register("incoming_batch", batch)
+    con.execute(
+        f"INSERT OR REPLACE INTO {name} SELECT * FROM (SELECT DISTINCT ON ({key}) * FROM incoming_batch ORDER BY {key})"
+    )
+    con.unregister("incoming_batch")
+    return batch.num_rows
+
+
+def read_rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence = ()) -> list[dict]:
+    """Query results as dicts (via Arrow)."""
+    return con.sql(sql, params=list(params)).to_arrow_table().to_pylist()

@@ -1,0 +1,216 @@
+"""Every warehouse table, its columns and their documentation, in one place.
+
+The DDL and the ``COMMENT ON`` statements are generated from these definitions, so the documentation an
+analyst reads with ``duckdb_tables()`` / ``duckdb_columns()`` is the same as the one the loaders write to.
+Tables loaded by partition carry ``partition_date`` (the daily partition the row belongs to).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class Table:
+    schema: str
+    name: str
+    comment: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def partitioned(self) -> bool:
+        return any(c.name == "partition_date" for c in self.columns)
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in self.columns])
+
+    def ddl(self) -> list[str]:
+        cols = ",\n  ".join(f"{c.name} {c.type}" for c in self.columns)
+        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if self.primary_key else ""
+        statements = [f"CREATE TABLE IF NOT EXISTS {self.qualified} (\n  {cols}{pk}\n)"]
+        statements.append(f"COMMENT ON TABLE {self.qualified} IS {_quote(self.comment)}")
+        statements += [f"COMMENT ON COLUMN {self.qualified}.{c.name} IS {_quote(c.comment)}" for c in self.columns]
+        return statements
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "VARCHAR[]": pa.list_(pa.string()),
+}
+
+C = Column
+PARTITION = C("partition_date", "DATE", "Daily partition the row was loaded under: the article's publication day, or its fetch day when undated.")
+ARTICLE = C("article_id", "VARCHAR", "The article this row was extracted from (core.articles.article_id).")
+SENTENCE = C("sentence_index", "INTEGER", "0-based index of the sentence in the article text.")
+START = C("start_char", "INTEGER", "Offset of the first character of the evidence in core.articles.text.")
+END = C("end_char", "INTEGER", "Offset one past the last character of the evidence in core.articles.text.")
+VERSION = C("extractor_version", "VARCHAR", "Version of bilat's extraction rules and gazetteer that produced the row.")
+
+TABLES: tuple[Table, ...] = (
+    Table("raw", "documents", "One row per document a source yielded for a partition: where it came from, where its bytes are kept, and how it was dated.", (
+        C("doc_id", "VARCHAR", "Deterministic id of the document (hash of its URL)."),
+        C("url", "VARCHAR", "URL the document was listed under."),
+        C("source", "VARCHAR", "Source that listed it, e.g. archive:bilat-bundled."),
+        C("fetched_at", "TIMESTAMPTZ", "When the bytes were fetched (for an archive: its capture time)."),
+        C("content_hash", "VARCHAR", "SHA-256 of the raw bytes, the key in the raw store; NULL when nothing could be read."),
+        C("content_length", "BIGINT", "Size of the raw bytes."),
+        C("published_at", "TIMESTAMPTZ", "Publication time, when any source of dates gave one."),
+        C("date_source", "VARCHAR", "Where the publication date came from: page, feed, url, sitemap, or fetch (undated)."),
+        C("error", "VARCHAR", "Why the document could not be read, if it could not."),
+        PARTITION,
+    ), ("doc_id",)),
+    Table("core", "document_outcomes", "What became of every raw document: parsed, duplicate (of another article) or quarantined, with the reason.", (
+        C("doc_id", "VARCHAR", "raw.documents.doc_id."),
+        C("url", "VARCHAR", "URL of the document."),
+        C("outcome", "VARCHAR", "parsed | duplicate | quarantined."),
+        C("reason", "VARCHAR", "Why a document was quarantined, or which article it duplicates."),
+        C("article_id", "VARCHAR", "The article it became (parsed) or duplicates (duplicate)."),
+        PARTITION,
+    ), ("doc_id",)),
+    Table("core", "articles", "One row per parsed article: main text without boilerplate and its metadata.", (
+        C("article_id", "VARCHAR", "Deterministic id of the article (hash of its URL)."),
+        C("doc_id", "VARCHAR", "The raw document it was parsed from."),
+        C("url", "VARCHAR", "Canonical URL."),
+        C("source", "VARCHAR", "Source that listed it."),
+        C("outlet", "VARCHAR", "Host name of the publisher."),
+        C("title", "VARCHAR", "Headline."),
+        C("byline", "VARCHAR", "Author(s) as printed."),
+        C("dateline", "VARCHAR", "Dateline city as printed at the start of the text, e.g. BAGHDAD."),
+        C("language", "VARCHAR", "ISO 639-1 language code declared by the page."),
+        C("published_at", "TIMESTAMPTZ", "Publication time; NULL when the article carries no date and none was supplied."),
+        C("date_source", "VARCHAR", "Where published_at came from: page, feed, url, sitemap, or fetch (then published_at is NULL)."),
+        C("text", "VARCHAR", "Main text; every character span in core points into this."),
+        C("text_hash", "VARCHAR", "SHA-256 of the whitespace-normalised, lower-cased text, for exact-duplicate detection."),
+        VERSION,
+        PARTITION,
+    ), ("article_id",)),
+    Table("core", "entities", "Every entity bilat has resolved: people, organisations, countries, armed groups and places, one id each.", (
+        C("entity_id", "VARCHAR", "Stable id: ISO 3166-1 alpha-3 for countries, person:/org:/place: slugs otherwise."),
+        C("kind", "VARCHAR", "person | organization | country | armed_group | place."),
+        C("name", "VARCHAR", "Canonical name."),
+        C("country_code", "VARCHAR", "ISO alpha-3 code of the country the entity belongs to or serves, if known."),
+    ), ("entity_id",)),
+    Table("core", "entity_aliases", "Names and spellings that resolve to an entity.", (
+        C("entity_id", "VARCHAR", "core.entities.entity_id."),
+        C("alias", "VARCHAR", "A name, short form or spelling variant."),
+    ), ("entity_id", "alias")),
+    Table("core", "mentions", "Each place an entity is named in an article.", (
+        ARTICLE,
+        C("entity_id", "VARCHAR", "The resolved entity (core.entities.entity_id)."),
+        C("surface", "VARCHAR", "The text as written."),
+        SENTENCE, START, END,
+        C("method", "VARCHAR", "How it was found: gazetteer, title, appositive, short_form or model."),
+        VERSION, PARTITION,
+    )),
+    Table("core", "roles", "Offices people are said to hold, as observed in an article.", (
+        C("person_id", "VARCHAR", "core.entities.entity_id of the person."),
+        C("title", "VARCHAR", "Office as stated, normalised (e.g. Secretary of Defense, Ambassador to Iraq)."),
+        C("rank", "VARCHAR", "Military rank, if stated (e.g. Major General)."),
+        C("country_code", "VARCHAR", "ISO alpha-3 code of the state whose office it is."),
+        ARTICLE,
+        C("observed_on", "DATE", "Publication day of the article: the person held the office then."),
+        SENTENCE, START, END, VERSION, PARTITION,
+    )),
+    Table("core", "quotes", "Direct quotes, partial quotes and reported statements with their speaker.", (
+        ARTICLE,
+        C("speaker_id", "VARCHAR", "core.entities.entity_id of the speaker; NULL when the speaker could not be resolved."),
+        C("text", "VARCHAR", "The quoted words (direct/partial) or the reported content."),
+        C("kind", "VARCHAR", "direct | partial | reported."),
+        SENTENCE, START, END, VERSION, PARTITION,
+    )),
+    Table("core", "quantities", "Quantities stated in articles, with unit, bound and what they measure.", (
+        ARTICLE,
+        C("value", "DOUBLE", "The number, scaled (4.5 million -> 4500000)."),
+        C("unit", "VARCHAR", "Normalised unit: people, troops, km2, percent, USD, airstrikes, barrels_per_day, ..."),
+        C("bound", "VARCHAR", "exact | more_than | at_least | about | up_to | less_than."),
+        C("direction", "VARCHAR", "increase | decrease for stated changes (\"64% reduction\"), else NULL."),
+        C("measures", "VARCHAR", "What is counted, from the words after the number."),
+        C("surface", "VARCHAR", "The text as written."),
+        SENTENCE, START, END, VERSION, PARTITION,
+    )),
+    Table("core", "events", "Dated references in articles: what happened when, dates normalised against the publication date.", (
+        ARTICLE,
+        C("event_date", "DATE", "First day of the period the date expression names; NULL when relative with no anchor."),
+        C("date_precision", "VARCHAR", "day | month | year; NULL when unresolved."),
+        C("date_text", "VARCHAR", "The date expression as written (kept when it cannot be resolved)."),
+        C("description", "VARCHAR", "The sentence stating the event."),
+        C("actor_ids", "VARCHAR[]", "Actors named in that sentence (countries, organisations, armed groups)."),
+        SENTENCE, START, END, VERSION, PARTITION,
+    )),
+    Table("core", "interactions", "Dyadic interactions coded in PLOVER: who did what to whom, and when.", (
+        ARTICLE,
+        C("source_id", "VARCHAR", "Acting side: a country code for state agents, else an organisation or armed group id."),
+        C("target_id", "VARCHAR", "Side acted upon, same convention as source_id."),
+        C("source_actor", "VARCHAR", "The entity named in the text for the source (person, body or country)."),
+        C("target_actor", "VARCHAR", "The entity named in the text for the target."),
+        C("category", "VARCHAR", "PLOVER event type: AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, REQUEST, ACCUSE, REJECT, THREATEN, PROTEST, SANCTION, MOBILIZE, COERCE, ASSAULT."),
+        C("mode", "VARCHAR", "PLOVER mode where the cue tells it (meet, visit, military, aerial, ...)."),
+        C("intensity", "DOUBLE", "Cooperation (+10) to conflict (-10) score of the type and mode (bilat/data/plover.yaml)."),
+        C("cameo_code", "VARCHAR", "CAMEO root code the PLOVER type maps to."),
+        C("occurred_on", "DATE", "When it happened: a date stated in the sentence, else the publication day."),
+        C("date_precision", "VARCHAR", "day | month | year."),
+        C("date_basis", "VARCHAR", "text (a date in the sentence) | publication (the article's date)."),
+        C("hypothetical", "BOOLEAN", "True when the cue is conditional or future (would, could, if, plans to)."),
+        C("cue", "VARCHAR", "The words that signalled the interaction."),
+        SENTENCE, START, END, VERSION, PARTITION,
+    )),
+)
+
+TABLES_BY_NAME = {t.qualified: t for t in TABLES}
+SCHEMAS = ("raw", "staging", "core", "marts")
+
+#: Versioned migrations. Each is applied once, in order, and recorded in raw.schema_version; an existing
+#: warehouse is upgraded in place and keeps its data. Version 1 creates the layers and the tables above.
+MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (1, "layers and core tables", tuple(
+        [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in SCHEMAS]
+        + [stmt for table in TABLES for stmt in table.ddl()]
+    )),
+)
+
+
+def migrate(con) -> int:
+    """Bring a warehouse up to the newest schema version; returns the version it is at."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS raw.schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    current = con.execute("SELECT coalesce(max(version), 0) FROM raw.schema_version").fetchall()[0][0]
+    for version, description, statements in MIGRATIONS:
+        if version <= current:
+            continue
+        con.execute("BEGIN")
+        try:
+            for statement in statements:
+                con.execute(statement)
+            con.execute("INSERT INTO raw.schema_version (version, description) VALUES (?, ?)", [version, description])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        current = version
+    return current
