@@ -1,0 +1,30 @@
+"""The code location: every asset, the ingest job and its daily schedule, with resources from the environment."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from bilat.assets.extraction import claims, entity_mentions, interactions
+from bilat.assets.ingest import parsed_articles, raw_documents
+from bilat.assets.models import sql_model_assets
+from bilat.pipelines.resources import default_resources
+
+python_assets = [raw_documents, parsed_articles, entity_mentions, claims, interactions]
+all_assets = [*python_assets, *sql_model_assets]
+
+ingest_to_marts = dg.define_asset_job(
+    "ingest_to_marts",
+    selection=dg.AssetSelection.assets(*python_assets),
+    description="Fetch, parse and extract a day's articles and load them into the warehouse.",
+)
+
+daily_ingest = dg.build_schedule_from_partitioned_job(
+    ingest_to_marts, name="daily_ingest", default_status=dg.DefaultScheduleStatus.STOPPED
+)
+
+defs = dg.Definitions(
+    assets=all_assets,
+    jobs=[ingest_to_marts],
+    schedules=[daily_ingest],
+    resources=default_resources(),
+)

@@ -1,0 +1,49 @@
+"""Resources: where the warehouse and the raw store live, and which source to read."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from bilat import settings
+from bilat.rawstore import RawStore
+from bilat.sources.archive import ArchiveSource
+from bilat.warehouse.load import connect
+
+#: Every asset that writes the DuckDB warehouse runs in this pool (limit 1 in dagster.yaml).
+WAREHOUSE_POOL = "duckdb_warehouse"
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse file ($BILAT_WAREHOUSE, default warehouse/bilat.duckdb)."""
+
+    path: str
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with connect(Path(self.path)) as con:
+            yield con
+
+
+class SourcesResource(dg.ConfigurableResource):
+    """Where documents come from ($BILAT_ARCHIVE, default the bundled corpus) and where raw bytes are kept."""
+
+    archive_path: str
+    raw_store_path: str
+
+    def archive(self) -> ArchiveSource:
+        return ArchiveSource(Path(self.archive_path))
+
+    def raw_store(self) -> RawStore:
+        return RawStore(Path(self.raw_store_path))
+
+
+def default_resources() -> dict[str, dg.ConfigurableResource]:
+    return {
+        "warehouse": WarehouseResource(path=str(settings.warehouse_path())),
+        "sources": SourcesResource(archive_path=str(settings.archive_path()), raw_store_path=str(settings.raw_store_path())),
+    }

@@ -1,0 +1,88 @@
+-- The relationship between two actors month by month: how many interactions of which PLOVER type, how
+-- cooperative or hostile they were, how many articles and outlets covered them, and the dated events of the
+-- month. One row per undirected dyad and month that has coverage (interactions or dated events).
+-- actor_a: First actor of the undirected dyad (country code or organisation id; alphabetically smaller).
+-- actor_b: Second actor of the undirected dyad.
+-- month: First day of the month.
+-- interactions: Number of interactions coded for the dyad in the month.
+-- cooperative: Interactions with a positive intensity.
+-- conflictual: Interactions with a negative intensity.
+-- balance: Mean intensity of the month's interactions, -10 (hostile) to +10 (cooperative); NULL without interactions.
+-- by_category: Interactions per PLOVER type, e.g. {CONSULT: 2, AGREE: 1}.
+-- articles: Distinct articles reporting interactions or events of the dyad in the month.
+-- outlets: Distinct outlets among those articles.
+-- milestones: Up to five dated events of the month, earliest first, as "YYYY-MM-DD (precision): sentence".
+with interactions as (
+    select actor_a, actor_b, month, category, intensity, article_id, outlet
+    from staging.dyad_interactions
+),
+
+monthly_interactions as (
+    select
+        actor_a, actor_b, month,
+        count(*) as interactions,
+        count(*) filter (where intensity > 0) as cooperative,
+        count(*) filter (where intensity < 0) as conflictual,
+        round(avg(intensity), 2) as balance
+    from interactions
+    group by all
+),
+
+category_counts as (
+    select actor_a, actor_b, month, category, count(*) as n
+    from interactions
+    group by all
+),
+
+monthly_categories as (
+    select actor_a, actor_b, month, map(list(category order by category), list(n order by category)) as by_category
+    from category_counts
+    group by all
+),
+
+events as (
+    select actor_a, actor_b, month, event_date, date_precision, description, article_id, outlet
+    from staging.dyad_events
+),
+
+monthly_events as (
+    select
+        actor_a, actor_b, month,
+        list_slice(list(distinct strftime(event_date, '%Y-%m-%d') || ' (' || date_precision || '): ' || description), 1, 5) as milestones
+    from events
+    group by all
+),
+
+coverage as (
+    select actor_a, actor_b, month, article_id, outlet from interactions
+    union
+    select actor_a, actor_b, month, article_id, outlet from events
+),
+
+monthly_coverage as (
+    select actor_a, actor_b, month, count(distinct article_id) as articles, count(distinct outlet) as outlets
+    from coverage
+    group by all
+),
+
+final as (
+    select
+        c.actor_a,
+        c.actor_b,
+        c.month,
+        coalesce(i.interactions, 0) as interactions,
+        coalesce(i.cooperative, 0) as cooperative,
+        coalesce(i.conflictual, 0) as conflictual,
+        i.balance,
+        k.by_category,
+        c.articles,
+        c.outlets,
+        list_sort(coalesce(e.milestones, [])) as milestones
+    from monthly_coverage as c
+    left join monthly_interactions as i using (actor_a, actor_b, month)
+    left join monthly_categories as k using (actor_a, actor_b, month)
+    left join monthly_events as e using (actor_a, actor_b, month)
+)
+
+select * from final
+order by actor_a, actor_b, month
