@@ -1,0 +1,60 @@
+"""Shared fixtures. The end-to-end fixture runs the real pipeline through Dagster once per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from bilat import settings
+from bilat.pipelines.resources import SourcesResource, WarehouseResource
+from bilat.pipelines.runs import RunReport, run_days
+from bilat.raw import partition_days
+from bilat.sources.archive import ArchiveSource
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@dataclass
+class BundledRun:
+    """The bundled corpus materialized into a temporary warehouse through Dagster."""
+
+    warehouse: Path
+    instance: dg.DagsterInstance
+    resources: dict
+    report: RunReport
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BundledRun]:
+    root = tmp_path_factory.mktemp("bundled")
+    resources = {
+        "warehouse": WarehouseResource(path=str(root / "bilat.duckdb")),
+        "sources": SourcesResource(archive_path=str(settings.bundled_archive()), raw_store_path=str(root / "raw")),
+    }
+    days = partition_days(ArchiveSource(settings.bundled_archive()))
+    (root / "dagster_home").mkdir()
+    with dg.instance_for_test(temp_dir=str(root / "dagster_home")) as instance:
+        report = run_days(days, instance, resources)
+        yield BundledRun(root / "bilat.duckdb", instance, resources, report)
+
+
+@pytest.fixture
+def seed_case() -> tuple[str, dict]:
+    """The shared seed article and its expectations; skipped (saying why) when shared/seeds is absent."""
+    import yaml
+
+    texts = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if not texts:
+        pytest.skip(f"no seed case: {SEEDS} is not present in this checkout's parent folder")
+    text_path = texts[0]
+    expected = yaml.safe_load(text_path.with_suffix(".expected.yaml").read_text(encoding="utf-8"))
+    return text_path.read_text(encoding="utf-8"), expected

@@ -1,0 +1,87 @@
+"""Extraction rules on sentences written for these tests."""
+
+from datetime import date
+
+from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
+
+TEXT = (
+    "AMMAN — Jordanian Foreign Minister Ayman Safadi met US Secretary of State Antony Blinken in Amman on Tuesday "
+    "to discuss aid. Karen Doe, the US Ambassador to Jordan, said that the talks went well. "
+    "“We will keep our commitments to Jordan,” Blinken said. Safadi told reporters: “Our partnership is strong.” "
+    "Blinken described the relationship as a “strategic bond”. "
+    "Washington pledged about $1.45 billion a year, and more than 3,000 US troops are based in the kingdom. "
+    "Attacks by ISIS fell 40 percent last year. The two sides did not sign a new deal. "
+    "The agreement of Feb. 14, 2018 expires this year, officials noted in March 2023."
+)
+PUBLISHED = date(2023, 9, 14)  # a Thursday
+
+
+def _run(text=TEXT, published=PUBLISHED):
+    article = ArticleText.of(text, published)
+    entities = extract_entities(article)
+    claims = extract_claims(article, entities)
+    return article, entities, claims, extract_interactions(article, entities, claims.events)
+
+
+def test_people_get_offices_from_titles_and_appositives():
+    _, entities, _, _ = _run()
+    roles = {(r.person_id, r.title, r.country_code) for r in entities.roles}
+    assert ("person:ayman-safadi", "Foreign Minister", "JOR") in roles
+    assert ("person:antony-blinken", "Secretary of State", "USA") in roles
+    # An ambassador serves the sending state, not the host.
+    assert ("person:karen-doe", "Ambassador to Jordan", "USA") in roles
+    assert entities.entities["person:karen-doe"].country_code == "USA"
+
+
+def test_short_forms_resolve_to_the_person_named_earlier():
+    _, entities, _, _ = _run()
+    blinken = [m for m in entities.mentions if m.surface == "Blinken"]
+    assert blinken and {m.entity_id for m in blinken} == {"person:antony-blinken"}
+
+
+def test_quotes_get_speakers_before_and_after_and_partial_quotes_are_marked():
+    _, _, claims, _ = _run()
+    quotes = {(q.kind, q.speaker_id, q.text) for q in claims.quotes}
+    assert ("direct", "person:antony-blinken", "We will keep our commitments to Jordan,") in quotes
+    assert ("direct", "person:ayman-safadi", "Our partnership is strong.") in quotes
+    assert ("partial", "person:antony-blinken", "strategic bond") in quotes
+    reported = [q for q in claims.quotes if q.kind == "reported"]
+    assert [(q.speaker_id, q.text) for q in reported] == [("person:karen-doe", "the talks went well")]
+
+
+def test_quantities_have_values_units_bounds_and_directions():
+    _, _, claims, _ = _run()
+    got = {(q.value, q.unit, q.bound, q.direction) for q in claims.quantities}
+    assert (1.45e9, "USD", "about", None) in got
+    assert (3000, "troops", "more_than", None) in got
+    assert (40, "percent", "exact", "decrease") in got
+    decrease = next(q for q in claims.quantities if q.unit == "percent")
+    assert decrease.measures == "Attacks by ISIS"
+
+
+def test_dates_resolve_against_the_publication_date():
+    _, _, claims, _ = _run()
+    got = {(e.date_text, e.event_date, e.precision) for e in claims.events}
+    assert ("on Tuesday", date(2023, 9, 12), "day") in got
+    assert ("last year", date(2022, 1, 1), "year") in got
+    assert ("Feb. 14, 2018", date(2018, 2, 14), "day") in got
+    assert ("this year", date(2023, 1, 1), "year") in got
+    assert ("March 2023", date(2023, 3, 1), "month") in got
+
+
+def test_relative_dates_stay_unresolved_without_a_publication_date():
+    _, _, claims, _ = _run(published=None)
+    relative = {e.date_text: (e.event_date, e.precision) for e in claims.events}
+    assert relative["on Tuesday"] == (None, None)
+    assert relative["this year"] == (None, None)
+    assert relative["Feb. 14, 2018"] == (date(2018, 2, 14), "day")  # absolute dates need no anchor
+
+
+def test_interactions_are_coded_once_and_negations_dropped():
+    _, _, _, interactions = _run()
+    consults = [i for i in interactions if i.category == "CONSULT"]
+    assert len(consults) == 1
+    assert (consults[0].source_id, consults[0].target_id) == ("JOR", "USA")
+    assert consults[0].occurred_on == date(2023, 9, 12) and consults[0].date_basis == "text"
+    # "did not sign a new deal" is not an AGREE
+    assert not [i for i in interactions if i.category == "AGREE" and "did not" in TEXT[i.start : i.end]]

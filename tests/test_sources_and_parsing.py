@@ -1,0 +1,95 @@
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from bilat.parse.article import ParseError, parse_article
+from bilat.parse.dates import publication_date
+from bilat.rawstore import RawStore
+from bilat.settings import bundled_archive
+from bilat.sources.archive import ArchiveError, ArchiveSource
+from bilat.sources.feeds import FeedError, parse_feed, parse_sitemap
+
+FETCHED = datetime(2025, 12, 31, tzinfo=timezone.utc)
+
+
+def _page(head: str = "", body: str = "") -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(f"<html><head>{head}</head><body>{body}<p>text</p></body></html>")
+
+
+def test_publication_date_is_taken_in_the_documented_order():
+    meta = _page('<meta property="article:published_time" content="2023-08-09T08:30:00Z">')
+    jsonld = _page('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2021-07-27"}</script>')
+    time_el = _page(body='<article><time datetime="2019-03-24T10:00:00+03:00">March 24</time></article>')
+    bare = _page()
+    feed = datetime(2020, 1, 5, 12, tzinfo=timezone.utc)
+    assert publication_date(meta, "https://x.example/a", FETCHED, feed).source == "page"
+    assert publication_date(jsonld, "https://x.example/a", FETCHED).partition_date == date(2021, 7, 27)
+    assert publication_date(time_el, "https://x.example/a", FETCHED).partition_date == date(2019, 3, 24)
+    assert publication_date(bare, "https://x.example/2014/06/20/a", FETCHED, feed).source == "feed"
+    assert publication_date(bare, "https://x.example/2014/06/20/a", FETCHED).partition_date == date(2014, 6, 20)
+    assert publication_date(bare, "https://x.example/a", FETCHED, sitemap_lastmod=date(2022, 1, 2)).source == "sitemap"
+    undated = publication_date(bare, "https://x.example/a", FETCHED)
+    assert (undated.published_at, undated.source, undated.partition_date) == (None, "fetch", date(2025, 12, 31))
+
+
+def test_bundled_archive_lists_every_page_once_with_feed_and_sitemap_dates():
+    archive = ArchiveSource(bundled_archive())
+    documents = archive.discover()
+    assert len(documents) >= 40
+    assert len({d.url for d in documents}) == len(documents)
+    assert all(archive.read(d.url).lstrip().lower().startswith(b"<!doctype html>") for d in documents)
+    assert sum(1 for d in documents if d.feed_published is None and d.sitemap_lastmod is None) >= 1
+
+
+def test_archive_paths_cannot_escape_the_archive(tmp_path: Path):
+    (tmp_path / "archive.yaml").write_text("name: t\ncaptured_at: '2025-01-01T00:00:00+00:00'\n")
+    (tmp_path.parent / "secret.html").write_text("secret")
+    archive = ArchiveSource(tmp_path)
+    with pytest.raises(ArchiveError, match="escapes"):
+        archive.read("https://host.example/../../secret.html")
+    with pytest.raises(ArchiveError, match="not in the archive"):
+        archive.read("https://host.example/missing")
+
+
+def test_feeds_refuse_entity_expansion_and_name_what_is_wrong():
+    bomb = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
+    <rss><channel><item><title>&lol2;</title><link>https://a.example/x</link></item></channel></rss>"""
+    with pytest.raises(FeedError, match="DTD"):
+        parse_feed(bomb)
+    with pytest.raises(FeedError, match="malformed"):
+        parse_feed(b"<rss><channel><item>")
+    with pytest.raises(FeedError, match="not an RSS or Atom feed"):
+        parse_feed(b"<html/>")
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>T</title>
+    <link href="https://a.example/1"/><published>2024-01-02T03:04:05Z</published></entry></feed>"""
+    (item,) = parse_feed(atom)
+    assert (item.url, item.published.date()) == ("https://a.example/1", date(2024, 1, 2))
+    sitemap = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://a.example/1</loc>
+    <lastmod>2024-05-06</lastmod></url></urlset>"""
+    assert parse_sitemap(sitemap)[0].lastmod == date(2024, 5, 6)
+
+
+def test_boilerplate_is_removed_and_dateline_kept():
+    archive = ArchiveSource(bundled_archive())
+    url = next(d.url for d in archive.discover() if "joint-security-cooperation-dialogue" in d.url)
+    article = parse_article(archive.read(url), doc_id="d", url=url, source="s", published_at=None, date_source="fetch", partition_date=date(2023, 8, 9))
+    assert article.dateline == "WASHINGTON"
+    assert article.text.startswith("WASHINGTON — ")
+    for boilerplate in ("Most read", "Related coverage", "cookie", "Newsletter", "All rights reserved"):
+        assert boilerplate.lower() not in article.text.lower()
+    assert article.title and "|" not in article.title
+
+
+def test_an_empty_page_is_a_parse_error_with_a_reason():
+    with pytest.raises(ParseError, match="no article text"):
+        parse_article(b"<html><body><nav>Home</nav></body></html>", doc_id="d", url="https://a.example/x", source="s",
+                      published_at=None, date_source="fetch", partition_date=date(2024, 1, 1))
+
+
+def test_raw_store_keeps_each_body_once(tmp_path: Path):
+    store = RawStore(tmp_path)
+    first, second = store.put(b"<html>same</html>"), store.put(b"<html>same</html>")
+    assert first == second and store.get(first) == b"<html>same</html>"
+    assert len(list(tmp_path.rglob("*.gz"))) == 1

@@ -1,0 +1,65 @@
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from bilat.warehouse.load import connect, replace_partitions, to_arrow
+from bilat.warehouse.models import SqlModel, discover_models
+from bilat.warehouse.schema import MIGRATIONS, TABLES, TABLES_BY_NAME
+
+
+def _quantity(day: date, value: float) -> dict:
+    return {"article_id": "a", "value": value, "unit": "troops", "bound": "exact", "partition_date": day}
+
+
+def test_replacing_a_partition_is_idempotent_and_leaves_other_days(tmp_path: Path):
+    path = tmp_path / "w.duckdb"
+    table = TABLES_BY_NAME["core.quantities"]
+    with connect(path) as con:
+        replace_partitions(con, date(2024, 1, 1), date(2024, 1, 2), {"core.quantities": to_arrow(table, [_quantity(date(2024, 1, 1), 1)])})
+        for _ in range(2):
+            replace_partitions(con, date(2024, 1, 2), date(2024, 1, 3), {"core.quantities": to_arrow(table, [_quantity(date(2024, 1, 2), 2)] * 3)})
+        rows = con.execute("SELECT partition_date, count(*) FROM core.quantities GROUP BY 1 ORDER BY 1").fetchall()
+    assert rows == [(date(2024, 1, 1), 1), (date(2024, 1, 2), 3)]
+
+
+def test_a_failed_load_rolls_back_the_whole_partition(tmp_path: Path):
+    path = tmp_path / "w.duckdb"
+    table = TABLES_BY_NAME["core.quantities"]
+    with connect(path) as con:
+        replace_partitions(con, date(2024, 1, 1), date(2024, 1, 2), {"core.quantities": to_arrow(table, [_quantity(date(2024, 1, 1), 1)])})
+        broken = pa.table({"not_a_column": [1]})
+        with pytest.raises(duckdb.Error):
+            replace_partitions(con, date(2024, 1, 1), date(2024, 1, 2), {
+                "core.quantities": to_arrow(table, []),  # deletes the day ...
+                "core.mentions": broken,  # ... then fails: the delete must not stick
+            })
+        assert con.execute("SELECT count(*) FROM core.quantities").fetchall() == [(1,)]
+
+
+def test_migrations_are_recorded_and_document_every_column(tmp_path: Path):
+    path = tmp_path / "w.duckdb"
+    with connect(path):
+        pass
+    with connect(path) as con:  # a second open upgrades nothing and keeps the version
+        versions = con.execute("SELECT version FROM raw.schema_version").fetchall()
+        undocumented = con.execute(
+            "SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
+            "WHERE schema_name IN ('raw', 'core') AND table_name <> 'schema_version' AND (comment IS NULL OR comment = '')"
+        ).fetchall()
+        tables = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name IN ('raw', 'core') AND comment IS NOT NULL"
+        ).fetchall()[0][0]
+    assert versions == [(v,) for v, _, _ in MIGRATIONS]
+    assert undocumented == []
+    assert tables == len(TABLES)
+
+
+def test_sql_models_read_only_qualified_tables():
+    with pytest.raises(ValueError, match="unqualified"):
+        _ = SqlModel("marts", "bad", "select * from articles").reads
+    reads = {m.qualified: m.reads for m in discover_models()}
+    assert reads["marts.dyad_timeline"] == ("staging.dyad_events", "staging.dyad_interactions")
+    assert "core.events" in reads["staging.dyad_events"]  # a CTE named like the table does not hide it
