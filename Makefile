@@ -1,0 +1,39 @@
+# bilat — two commands: `make run` and `make test`. Both create .venv and install bilat into it first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# A persistent Dagster instance in the repo (absolute path, as Dagster requires), shared by the CLI and `dagster dev`.
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: run test install dev validate corpus clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bilat needs Python >= 3.11 (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/bilat run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+dev: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev
+
+validate: $(STAMP)
+	$(BIN)/dagster definitions validate
+
+# Re-render the bundled corpus (bilat/corpus/archive) from tools/corpus/articles/*.yaml.
+corpus: $(STAMP)
+	$(BIN)/python tools/corpus/build.py
+
+clean:
+	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.lock warehouse/raw
