@@ -28,7 +28,7 @@ def entity_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     start, end = window(context)
     with warehouse.connect() as con:
         stage = stages.extract_entity_mentions(con, start, end)
-    yield from results(stage, "core.roles")
+    yield from results(stage)
 
 
 @dg.multi_asset(
@@ -44,7 +44,7 @@ def claims(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     start, end = window(context)
     with warehouse.connect() as con:
         stage = stages.extract_claims_stage(con, start, end)
-    yield from results(stage, "core.quantities")
+    yield from results(stage)
 
 
 @dg.asset(key=["core", "interactions"], deps=[["core", "mentions"], ["core", "events"]], group_name="interactions", kinds={"python", "duckdb"}, **PARTITIONED)
@@ -53,4 +53,4 @@ def interactions(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     start, end = window(context)
     with warehouse.connect() as con:
         stage = stages.extract_interactions_stage(con, start, end)
-    return results(stage, "core.interactions")[0]
+    return results(stage)[0]

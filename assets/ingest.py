@@ -17,7 +17,7 @@ def raw_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     start, end = window(context)
     with warehouse.connect() as con:
         stage = stages.collect_raw(con, sources.archive(), sources.raw_store(), start, end)
-    return results(stage, "raw.documents")[0]
+    return results(stage)[0]
 
 
 @dg.multi_asset(
@@ -32,4 +32,4 @@ def parsed_articles(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     start, end = window(context)
     with warehouse.connect() as con:
         stage = stages.parse_articles(con, sources.raw_store(), start, end)
-    yield from results(stage, "core.articles")
+    yield from results(stage)

@@ -12,6 +12,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import duckdb
+import pyarrow as pa
 
 from bilat.extract.gazetteer import default_gazetteer
 from bilat.extract.interactions import actor_of
@@ -31,13 +32,22 @@ def _no_progress(items: Iterable) -> Iterable:
     return items
 
 
+PREVIEW_ROWS = 10
+PREVIEW_SKIP = {"text", "partition_date", "extractor_version", "sentence_index"}  # long or repeated on every row
+
+
 @dataclass
 class StageResult:
-    """Rows written per table, and a few rows of the main one for a preview."""
+    """Rows written per table, a few of them per table for a preview, and (parsing) the outcome counts."""
 
-    counts: dict[str, int]
-    preview: list[dict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    previews: dict[str, list[dict]] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, batch: pa.Table, written: int) -> None:
+        self.counts[name] = written
+        columns = [c for c in batch.column_names if c not in PREVIEW_SKIP]
+        self.previews[name] = batch.select(columns).slice(0, PREVIEW_ROWS).to_pylist()
 
 
 def _window_articles(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[dict]:
@@ -49,16 +59,17 @@ def _window_articles(con: duckdb.DuckDBPyConnection, start: date, end: date) -> 
     )
 
 
-def _load(con, start, end, rows_by_table: dict[str, list]) -> dict[str, int]:
+def _load(con, start, end, rows_by_table: dict[str, list], result: StageResult | None = None) -> StageResult:
+    """Replace the window's rows of each table; the result carries counts and previews."""
+    result = result or StageResult()
     batches = {name: to_arrow(TABLES_BY_NAME[name], rows) for name, rows in rows_by_table.items()}
-    return replace_partitions(con, start, end, batches)
+    for name, written in replace_partitions(con, start, end, batches).items():
+        result.add(name, batches[name], written)
+    return result
 
 
 def collect_raw(con, source: ArchiveSource, store: RawStore, start: date, end: date) -> StageResult:
-    documents = collect_archive(source, store, start, end)
-    counts = _load(con, start, end, {"raw.documents": documents})
-    preview = [{"url": d.url, "published_at": d.published_at, "date_source": d.date_source, "error": d.error} for d in documents[:10]]
-    return StageResult(counts, preview)
+    return _load(con, start, end, {"raw.documents": collect_archive(source, store, start, end)})
 
 
 def parse_articles(con, store: RawStore, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
@@ -88,10 +99,8 @@ def parse_articles(con, store: RawStore, start: date, end: date, progress: Progr
         by_text[article.text_hash] = article.article_id
         articles.append({**asdict(article), "outlet": urlsplit(article.url).hostname, "extractor_version": EXTRACTOR_VERSION})
         outcomes.append({**outcome, "outcome": "parsed", "article_id": article.article_id})
-    counts = _load(con, start, end, {"core.articles": articles, "core.document_outcomes": outcomes})
     tally = {k: sum(1 for o in outcomes if o["outcome"] == k) for k in ("parsed", "duplicate", "quarantined")}
-    preview = [{"published_at": a["published_at"], "outlet": a["outlet"], "title": a["title"], "dateline": a["dateline"]} for a in articles[:10]]
-    return StageResult(counts, preview, tally)
+    return _load(con, start, end, {"core.articles": articles, "core.document_outcomes": outcomes}, StageResult(outcomes=tally))
 
 
 def _article_text(row: dict) -> ArticleText:
@@ -114,14 +123,13 @@ def extract_entity_mentions(con, start: date, end: date, progress: Progress = _n
         for entity in found.entities.values():
             entities[entity.entity_id] = entity
             aliases.update((entity.entity_id, a) for a in (entity.name, *entity.aliases))
-    counts = _load(con, start, end, {"core.mentions": mentions, "core.roles": roles})
+    result = _load(con, start, end, {"core.mentions": mentions, "core.roles": roles})
     # Entities are global, not partitioned: new ones are added, known ones refreshed.
-    counts["core.entities"] = upsert(con, "core.entities", to_arrow(TABLES_BY_NAME["core.entities"], [asdict(e) for e in entities.values()]))
-    counts["core.entity_aliases"] = upsert(
-        con, "core.entity_aliases", to_arrow(TABLES_BY_NAME["core.entity_aliases"], [{"entity_id": e, "alias": a} for e, a in sorted(aliases)])
-    )
-    preview = [{"person": r["person_id"], "title": r["title"], "country": r["country_code"], "observed_on": r["observed_on"]} for r in roles[:10]]
-    return StageResult(counts, preview)
+    for name, rows in (("core.entities", [asdict(e) for e in entities.values()]),
+                       ("core.entity_aliases", [{"entity_id": e, "alias": a} for e, a in sorted(aliases)])):
+        batch = to_arrow(TABLES_BY_NAME[name], rows)
+        result.add(name, batch, upsert(con, name, batch))
+    return result
 
 
 def extract_claims_stage(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
@@ -145,9 +153,7 @@ def extract_claims_stage(con, start: date, end: date, progress: Progress = _no_p
              "actor_ids": sorted(actors_by_sentence.get(e.sentence_index, ()))}
             for e in claims.events
         ]
-    counts = _load(con, start, end, {"core.quotes": quotes, "core.quantities": quantities, "core.events": events})
-    preview = [{"value": q["value"], "unit": q["unit"], "bound": q["bound"], "measures": q["measures"]} for q in quantities[:10]]
-    return StageResult(counts, preview)
+    return _load(con, start, end, {"core.quotes": quotes, "core.quantities": quantities, "core.events": events})
 
 
 def extract_interactions_stage(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
@@ -162,6 +168,4 @@ def extract_interactions_stage(con, start: date, end: date, progress: Progress =
             {**asdict(i), **stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end}
             for i in extract_interactions(article, found, claims.events)
         ]
-    counts = _load(con, start, end, {"core.interactions": interactions})
-    preview = [{"source": i["source_id"], "category": i["category"], "target": i["target_id"], "occurred_on": i["occurred_on"]} for i in interactions[:10]]
-    return StageResult(counts, preview)
+    return _load(con, start, end, {"core.interactions": interactions})
