@@ -150,6 +150,7 @@ def extract_claims_stage(con, start: date, end: date, progress: Progress = _no_p
                 actors_by_sentence.setdefault(m.sentence_index, set()).add(actor)
         events += [
             {**asdict(e), **stamp, "date_precision": e.precision, "start_char": e.start, "end_char": e.end,
+             "date_start_char": e.date_start, "date_end_char": e.date_end,
              "actor_ids": sorted(actors_by_sentence.get(e.sentence_index, ()))}
             for e in claims.events
         ]

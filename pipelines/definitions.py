@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from bilat.assets.checks import asset_checks
 from bilat.assets.extraction import claims, entity_mentions, interactions
 from bilat.assets.ingest import parsed_articles, raw_documents
 from bilat.assets.models import sql_model_assets
@@ -24,6 +25,7 @@ daily_ingest = dg.build_schedule_from_partitioned_job(
 
 defs = dg.Definitions(
     assets=all_assets,
+    asset_checks=asset_checks,
     jobs=[ingest_to_marts],
     schedules=[daily_ingest],
     resources=default_resources(),

@@ -12,7 +12,8 @@ from datetime import date
 
 import dagster as dg
 
-from bilat.pipelines.definitions import python_assets, sql_model_assets
+from bilat.assets.checks import asset_checks
+from bilat.pipelines.definitions import all_assets, python_assets, sql_model_assets
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
@@ -21,6 +22,7 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 class RunReport:
     rows: dict[str, int] = field(default_factory=dict)  # asset -> rows written (summed over days)
     failures: list[str] = field(default_factory=list)
+    checks: dict[str, bool] = field(default_factory=dict)  # "asset:check" -> passed
     runs: int = 0
 
     @property
@@ -35,6 +37,10 @@ class RunReport:
             key = materialization.asset_key.to_user_string()
             if count is not None:
                 self.rows[key] = self.rows.get(key, 0) + count.value if materialization.partition else count.value
+        for evaluation in result.get_asset_check_evaluations():
+            self.checks[f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = evaluation.passed
+            if not evaluation.passed:
+                self.failures.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed")
         for event in result.all_events:
             if event.is_step_failure:
                 error = event.event_specific_data.error
@@ -49,7 +55,10 @@ def run_partition(day: date, instance: dg.DagsterInstance, resources: dict) -> d
 
 
 def run_models(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
-    return dg.materialize(sql_model_assets, instance=instance, resources=resources, run_config=QUIET, raise_on_error=False)
+    """Rebuild the SQL models and run every asset check once, over the whole warehouse."""
+    selection = dg.AssetSelection.assets(*sql_model_assets) | dg.AssetSelection.all_asset_checks()
+    return dg.materialize([*all_assets, *asset_checks], selection=selection, instance=instance, resources=resources,
+                          run_config=QUIET, raise_on_error=False)
 
 
 def run_days(

@@ -9,9 +9,28 @@ from bilat.pipelines.runs import run_partition
 from bilat.warehouse.schema import TABLES
 
 
-def test_every_run_succeeded(bundled_run):
+def test_every_run_succeeded_and_every_check_passed(bundled_run):
     assert bundled_run.report.success, bundled_run.report.failures
     assert bundled_run.report.rows["core/articles"] >= 40
+    assert len(bundled_run.report.checks) >= 20 and all(bundled_run.report.checks.values())
+
+
+def test_a_failing_check_reports_its_violations(bundled_run, tmp_path):
+    """The checks can fail: break a copy of the warehouse and run them against it."""
+    import shutil
+
+    import duckdb
+
+    from bilat.warehouse.checks import run_checks
+
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(bundled_run.warehouse, broken)
+    with duckdb.connect(str(broken)) as con:
+        con.execute("INSERT INTO core.mentions (article_id, entity_id, surface, start_char, end_char) VALUES ('nope', 'org:nobody', 'x', 5, 1)")
+        violations = run_checks(con)
+    assert violations["core.mentions:mentions_resolve_to_entities"] == 1
+    assert violations["core.mentions:has_provenance"] == 1
+    assert sum(violations.values()) == 2
 
 
 def test_every_document_is_parsed_deduplicated_or_quarantined(bundled_run):
@@ -23,14 +42,29 @@ def test_every_document_is_parsed_deduplicated_or_quarantined(bundled_run):
 
 def test_us_iraq_timeline_has_the_july_2021_end_of_the_combat_role(bundled_run):
     rows = bundled_run.query(
-        "SELECT milestones, interactions FROM marts.dyad_timeline WHERE actor_a = 'IRQ' AND actor_b = 'USA' AND month = DATE '2021-07-01'"
+        "SELECT milestones, interactions, top_quotes FROM marts.dyad_timeline WHERE actor_a = 'IRQ' AND actor_b = 'USA' AND month = DATE '2021-07-01'"
     )
     assert rows, "no July 2021 row in the US-Iraq timeline"
-    milestones, interactions = rows[0]
+    milestones, interactions, top_quotes = rows[0]
     assert any("combat" in m and "2021-07" in m for m in milestones)
     assert interactions >= 1
+    assert top_quotes and all("<https://" in q for q in top_quotes)
     months = bundled_run.query("SELECT count(*) FROM marts.dyad_timeline WHERE actor_a = 'IRQ' AND actor_b = 'USA'")[0][0]
     assert months >= 20
+
+
+def test_milestones_count_reports_apart_from_events(bundled_run):
+    # The Sept. 27, 2024 announcement is dated by more than one article: one milestone, several sources.
+    rows = bundled_run.query(
+        "SELECT sources, outlets, date_precision FROM marts.dyad_milestones "
+        "WHERE actor_a = 'IRQ' AND actor_b = 'USA' AND event_date = DATE '2024-09-27'"
+    )
+    assert len(rows) == 1 and rows[0][0] >= 1 and rows[0][2] == "day"
+    assert bundled_run.query(
+        "SELECT count(*) FROM (SELECT actor_a, actor_b, event_date, date_precision FROM marts.dyad_milestones GROUP BY ALL HAVING count(*) > 1)"
+    ) == [(0,)]
+    multi = bundled_run.query("SELECT max(sources) FROM marts.dyad_milestones")[0][0]
+    assert multi >= 2
 
 
 def test_austin_is_secretary_of_defense_of_the_usa_in_2023(bundled_run):

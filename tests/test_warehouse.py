@@ -61,5 +61,5 @@ def test_sql_models_read_only_qualified_tables():
     with pytest.raises(ValueError, match="unqualified"):
         _ = SqlModel("marts", "bad", "select * from articles").reads
     reads = {m.qualified: m.reads for m in discover_models()}
-    assert reads["marts.dyad_timeline"] == ("staging.dyad_events", "staging.dyad_interactions")
+    assert reads["marts.dyad_milestones"] == ("staging.dyad_events",)
     assert "core.events" in reads["staging.dyad_events"]  # a CTE named like the table does not hide it

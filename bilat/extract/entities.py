@@ -304,6 +304,12 @@ class _ArticleEntities:
                 entity = Entity(entity.entity_id, entity.kind, entity.name, self.role_country[eid], entity.aliases)
             out.entities[eid] = entity
         out.roles = _merge_ranks(_fill_role_countries(self.roles))
+        # The countries people serve and bodies belong to are actors too (interactions use them), even when
+        # the text never names the country itself.
+        implied = {e.country_code for e in out.entities.values() if e.country_code} | {r.country_code for r in out.roles if r.country_code}
+        for code in sorted(implied - out.entities.keys()):
+            if code in self.gaz.entities:
+                out.entities[code] = self.gaz.entities[code]
         return out
 
 

@@ -159,7 +159,10 @@ TABLES: tuple[Table, ...] = (
         C("date_text", "VARCHAR", "The date expression as written (kept when it cannot be resolved)."),
         C("description", "VARCHAR", "The sentence stating the event."),
         C("actor_ids", "VARCHAR[]", "Actors named in that sentence (countries, organisations, armed groups)."),
-        SENTENCE, START, END, VERSION, PARTITION,
+        SENTENCE, START, END,
+        C("date_start_char", "INTEGER", "Offset of the date expression in core.articles.text."),
+        C("date_end_char", "INTEGER", "Offset one past the end of the date expression."),
+        VERSION, PARTITION,
     )),
     Table("core", "interactions", "Dyadic interactions coded in PLOVER: who did what to whom, and when.", (
         ARTICLE,

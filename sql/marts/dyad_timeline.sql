@@ -12,6 +12,8 @@
 -- articles: Distinct articles reporting interactions or events of the dyad in the month.
 -- outlets: Distinct outlets among those articles.
 -- milestones: Up to five dated events of the month, earliest first, as "YYYY-MM-DD (precision): sentence".
+-- top_quotes: Up to three direct quotes with a known speaker from the month's most central articles, as "Speaker: “quote” <url>".
+-- top_claims: Up to three quantities from those articles, as "figure — what it measures <url>".
 with interactions as (
     select actor_a, actor_b, month, category, intensity, article_id, outlet
     from staging.dyad_interactions
@@ -53,6 +55,41 @@ monthly_events as (
     group by all
 ),
 
+central_articles as (
+    select d.*, a.url from staging.dyad_articles d join core.articles a using (article_id)
+),
+
+ranked_quotes as (
+    select
+        c.actor_a, c.actor_b, c.month,
+        e.name || ': “' || q.text || '” <' || c.url || '>' as quote,
+        row_number() over (partition by c.actor_a, c.actor_b, c.month order by c.weight desc, q.article_id, q.start_char) as rank
+    from central_articles c
+    join core.quotes q using (article_id)
+    join core.entities e on e.entity_id = q.speaker_id
+    where q.kind = 'direct'
+),
+
+ranked_claims as (
+    select
+        c.actor_a, c.actor_b, c.month,
+        q.surface || ' — ' || q.measures || ' <' || c.url || '>' as claim,
+        row_number() over (partition by c.actor_a, c.actor_b, c.month order by c.weight desc, q.article_id, q.start_char) as rank
+    from central_articles c
+    join core.quantities q using (article_id)
+    where q.unit not in ('days', 'months', 'years', 'hours')  -- durations are context, not claims
+),
+
+monthly_salient as (
+    select
+        actor_a, actor_b, month,
+        (select list(quote order by rank) from ranked_quotes r
+         where r.actor_a = m.actor_a and r.actor_b = m.actor_b and r.month = m.month and r.rank <= 3) as top_quotes,
+        (select list(claim order by rank) from ranked_claims r
+         where r.actor_a = m.actor_a and r.actor_b = m.actor_b and r.month = m.month and r.rank <= 3) as top_claims
+    from (select distinct actor_a, actor_b, month from central_articles) m
+),
+
 coverage as (
     select actor_a, actor_b, month, article_id, outlet from interactions
     union
@@ -77,11 +114,14 @@ final as (
         k.by_category,
         c.articles,
         c.outlets,
-        list_sort(coalesce(e.milestones, [])) as milestones
+        list_sort(coalesce(e.milestones, [])) as milestones,
+        coalesce(s.top_quotes, []) as top_quotes,
+        coalesce(s.top_claims, []) as top_claims
     from monthly_coverage as c
     left join monthly_interactions as i using (actor_a, actor_b, month)
     left join monthly_categories as k using (actor_a, actor_b, month)
     left join monthly_events as e using (actor_a, actor_b, month)
+    left join monthly_salient as s using (actor_a, actor_b, month)
 )
 
 select * from final

@@ -1,5 +1,6 @@
 -- Interactions between two distinct actors, with the undirected dyad (actor_a < actor_b) and the month they
--- happened in. Hypothetical interactions (would, could, plans to) are left out.
+-- happened in. Hypothetical interactions (would, could, plans to) are left out, and so are those dated only
+-- to a year other than the article's: they cannot be placed in a month.
 -- actor_a: First actor of the undirected dyad (alphabetically smaller id).
 -- actor_b: Second actor of the undirected dyad.
 -- month: First day of the month the interaction occurred in.
@@ -8,17 +9,28 @@ with interactions as (
     where not hypothetical and source_id <> target_id and occurred_on is not null
 ),
 
+placed as (
+    select
+        i.*,
+        case
+            when i.date_precision <> 'year' then date_trunc('month', i.occurred_on)
+            when year(a.published_at) = year(i.occurred_on) then date_trunc('month', a.published_at)
+        end::date as month
+    from interactions as i
+    join core.articles as a using (article_id)
+),
+
 final as (
     select
         least(i.source_id, i.target_id) as actor_a,
         greatest(i.source_id, i.target_id) as actor_b,
-        date_trunc('month', i.occurred_on)::date as month,
         i.*,
         a.outlet,
         a.url,
         a.title
-    from interactions as i
+    from placed as i
     join core.articles as a using (article_id)
+    where i.month is not null
 )
 
 select * from final
