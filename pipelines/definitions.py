@@ -8,15 +8,16 @@ from bilat.assets.checks import asset_checks
 from bilat.assets.extraction import claims, entity_mentions, interactions
 from bilat.assets.ingest import parsed_articles, raw_documents
 from bilat.assets.models import sql_model_assets
+from bilat.assets.publish import published_warehouse
 from bilat.pipelines.resources import default_resources
 
 python_assets = [raw_documents, parsed_articles, entity_mentions, claims, interactions]
-all_assets = [*python_assets, *sql_model_assets]
+all_assets = [*python_assets, *sql_model_assets, published_warehouse]
 
 ingest_to_marts = dg.define_asset_job(
     "ingest_to_marts",
-    selection=dg.AssetSelection.assets(*python_assets),
-    description="Fetch, parse and extract a day's articles and load them into the warehouse.",
+    selection=dg.AssetSelection.assets(*all_assets),
+    description="Fetch, parse and extract a day's articles, load them, rebuild the marts and publish the warehouse.",
 )
 
 daily_ingest = dg.build_schedule_from_partitioned_job(

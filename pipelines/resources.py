@@ -13,20 +13,30 @@ from bilat import settings
 from bilat.rawstore import RawStore
 from bilat.sources.archive import ArchiveSource
 from bilat.warehouse.load import connect
+from bilat.warehouse.publish import Published, publish, working_path
 
 #: Every asset that writes the DuckDB warehouse runs in this pool (limit 1 in dagster.yaml).
 WAREHOUSE_POOL = "duckdb_warehouse"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file ($BILAT_WAREHOUSE, default warehouse/bilat.duckdb)."""
+    """The DuckDB warehouse. ``path`` is the published snapshot analysts open ($BILAT_WAREHOUSE, default
+    warehouse/bilat.duckdb); runs write the working file beside it and publish at the end."""
 
     path: str
 
+    @property
+    def working(self) -> Path:
+        return working_path(Path(self.path))
+
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(Path(self.path)) as con:
+        """A writing connection to the working file (taking the writers' lock)."""
+        with connect(self.working) as con:
             yield con
+
+    def publish(self) -> Published:
+        return publish(self.working, Path(self.path))
 
 
 class SourcesResource(dg.ConfigurableResource):

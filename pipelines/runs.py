@@ -13,7 +13,7 @@ from datetime import date
 import dagster as dg
 
 from bilat.assets.checks import asset_checks
-from bilat.pipelines.definitions import all_assets, python_assets, sql_model_assets
+from bilat.pipelines.definitions import all_assets, published_warehouse, python_assets, sql_model_assets
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
@@ -55,8 +55,8 @@ def run_partition(day: date, instance: dg.DagsterInstance, resources: dict) -> d
 
 
 def run_models(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
-    """Rebuild the SQL models and run every asset check once, over the whole warehouse."""
-    selection = dg.AssetSelection.assets(*sql_model_assets) | dg.AssetSelection.all_asset_checks()
+    """Rebuild the SQL models, run every asset check once over the whole warehouse, then publish."""
+    selection = dg.AssetSelection.assets(*sql_model_assets, published_warehouse) | dg.AssetSelection.all_asset_checks()
     return dg.materialize([*all_assets, *asset_checks], selection=selection, instance=instance, resources=resources,
                           run_config=QUIET, raise_on_error=False)
 

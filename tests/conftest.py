@@ -15,6 +15,7 @@ from bilat.pipelines.resources import SourcesResource, WarehouseResource
 from bilat.pipelines.runs import RunReport, run_days
 from bilat.raw import partition_days
 from bilat.sources.archive import ArchiveSource
+from bilat.warehouse.publish import working_path
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -28,8 +29,13 @@ class BundledRun:
     resources: dict
     report: RunReport
 
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+    @property
+    def working(self) -> Path:
+        return working_path(self.warehouse)
+
+    def query(self, sql: str, params: list | None = None, *, working: bool = False) -> list[tuple]:
+        """Query the published snapshot (what analysts see), or the working file runs write."""
+        with duckdb.connect(str(self.working if working else self.warehouse), read_only=True) as con:
             return con.execute(sql, params or []).fetchall()
 
 

@@ -25,6 +25,7 @@ def test_a_failing_check_reports_its_violations(bundled_run, tmp_path):
 
     broken = tmp_path / "broken.duckdb"
     shutil.copy(bundled_run.warehouse, broken)
+    broken.chmod(0o644)  # the published snapshot is read-only
     with duckdb.connect(str(broken)) as con:
         con.execute("INSERT INTO core.mentions (article_id, entity_id, surface, start_char, end_char) VALUES ('nope', 'org:nobody', 'x', 5, 1)")
         violations = run_checks(con)
@@ -124,13 +125,13 @@ def test_every_table_and_column_is_documented(bundled_run):
 
 def test_rematerializing_a_partition_leaves_row_counts_and_ids_unchanged(bundled_run):
     tables = [t.qualified for t in TABLES]
-    count_all = lambda: {t: bundled_run.query(f"SELECT count(*) FROM {t}")[0][0] for t in tables}  # noqa: E731
+    count_all = lambda: {t: bundled_run.query(f"SELECT count(*) FROM {t}", working=True)[0][0] for t in tables}  # noqa: E731
     before = count_all()
-    ids_before = bundled_run.query("SELECT article_id FROM core.articles ORDER BY 1")
+    ids_before = bundled_run.query("SELECT article_id FROM core.articles ORDER BY 1", working=True)
     result = run_partition(date(2023, 8, 9), bundled_run.instance, bundled_run.resources)
     assert result.success
     assert count_all() == before
-    assert bundled_run.query("SELECT article_id FROM core.articles ORDER BY 1") == ids_before
+    assert bundled_run.query("SELECT article_id FROM core.articles ORDER BY 1", working=True) == ids_before
 
 
 def test_assets_report_row_counts_and_previews(bundled_run):

@@ -1,0 +1,24 @@
+"""The published snapshot analysts open: replaced atomically after the marts are built and checked."""
+
+import dagster as dg
+
+from bilat.pipelines.resources import WAREHOUSE_POOL, WarehouseResource
+from bilat.warehouse.models import discover_models
+
+
+@dg.asset(
+    key=["published_warehouse"],
+    deps=[dg.AssetKey([m.schema, m.name]) for m in discover_models() if m.schema == "marts"],
+    group_name="publish",
+    kinds={"duckdb"},
+    pool=WAREHOUSE_POOL,
+)
+def published_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """A read-only copy of the working warehouse, swapped in atomically: readers never see half a run and
+    never block the writer. Blocking checks on the marts stop it when they fail."""
+    published = warehouse.publish()
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(published.path)),
+        "size_mb": dg.MetadataValue.float(round(published.bytes / 1e6, 2)),
+        "publish_seconds": dg.MetadataValue.float(round(published.seconds, 3)),
+    })
