@@ -84,6 +84,31 @@ def _timeline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from bilat.evaluate import TARGETS, evaluate
+
+    folder = Path(args.gold)
+    if not any(folder.glob("*.yaml")):
+        print(f"no gold articles (*.yaml) in {folder}", file=sys.stderr)
+        return 2
+    evaluation = evaluate(folder)
+    items = sum(s.gold for s in evaluation.scores.values())
+    table = Table(title=f"bilat {settings.EXTRACTOR_VERSION} on {evaluation.articles} gold articles, {items} annotated items")
+    for column in ("type", "gold", "predicted", "matched", "precision", "recall", "F1", "target"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    for row in evaluation.rows():
+        target = TARGETS.get(row["type"])
+        colour = "green" if target and row["f1"] >= target else "red" if target else "white"
+        table.add_row(row["type"], str(row["gold"]), str(row["predicted"]), str(row["matched"]),
+                      f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"[{colour}]{row['f1']:.3f}[/]",
+                      f"{target:.2f}" if target else "")
+    Console().print(table)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bilat", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--from", dest="start", type=_date, help="first month (YYYY-MM-DD)")
     timeline.add_argument("--to", dest="end", type=_date, help="end (exclusive)")
     timeline.set_defaults(handler=_timeline)
+
+    evaluation = commands.add_parser("eval", help="score extraction against gold-annotated articles (precision, recall, F1 per type)")
+    evaluation.add_argument("--gold", default="tests/gold", help="folder of gold articles (default tests/gold)")
+    evaluation.set_defaults(handler=_eval)
     return parser
 
 

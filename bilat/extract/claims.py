@@ -140,7 +140,7 @@ _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _BOUND_ALT = "|".join(re.escape(b) for b in sorted(BOUNDS, key=len, reverse=True))
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(WORD_NUMBERS) + r")"
 _QUANTITY = re.compile(
-    rf"(?:\b(?P<bound>{_BOUND_ALT})\s)?(?P<cur>\$|US\$)?{_NUMBER}(?:\s?(?P<scale>thousand|million|billion|trillion|bn)\b)?"
+    rf"(?:\b(?P<bound>(?i:{_BOUND_ALT}))\s)?(?P<cur>\$|US\$)?{_NUMBER}(?:\s?(?P<scale>thousand|million|billion|trillion|bn)\b)?"
     rf"(?:(?P<pct>%)|[\s-](?P<mod>{MODIFIERS})(?P<unit>{_UNIT_ALT})\b)?",
 )
 _DIRECTION = re.compile(r"^\W{0,3}(?:\w+\s){0,1}(?P<dir>reduction|decrease|drop|decline|fall|cut|fewer|increase|rise|jump|growth|surge|more)\b")

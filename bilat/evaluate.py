@@ -1,0 +1,190 @@
+"""Scoring the extractor against gold-annotated articles (tests/gold/*.yaml, format in GOLD_FORMAT.md).
+
+For each item type the extractor's items and the gold items of an article are matched one to one, and
+precision, recall and F1 are summed over the set. Matching is deliberately tolerant of wording (titles,
+quote openings and people's names are compared case- and spelling-insensitively) and strict on facts
+(values, units, bounds, dates, precision, speakers, sides and PLOVER types).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from bilat.extract.gazetteer import default_gazetteer
+from bilat.extract.interactions import SYMMETRIC
+from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, ASCII, no punctuation, doubled letters single: 'Al-Abassi' ~ 'al-Abbasi' ~ 'Abbasi'."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9 ]+", " ", text)
+    text = re.sub(r"\b(?:al|el|the)\s", "", text)
+    return re.sub(r"(\w)\1", r"\1", " ".join(text.split()))
+
+
+@dataclass
+class Score:
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, gold: int, predicted: int, matched: int) -> None:
+        self.gold, self.predicted, self.matched = self.gold + gold, self.predicted + predicted, self.matched + matched
+
+
+def _match(gold: list, predicted: list, same: Callable[[object, object], bool]) -> int:
+    """Greedy one-to-one matching; returns how many gold items found a partner."""
+    free = list(predicted)
+    matched = 0
+    for g in gold:
+        for i, p in enumerate(free):
+            if same(g, p):
+                matched += 1
+                del free[i]
+                break
+    return matched
+
+
+@dataclass
+class Evaluation:
+    scores: dict[str, Score] = field(default_factory=dict)
+    articles: int = 0
+
+    def score(self, kind: str) -> Score:
+        return self.scores.setdefault(kind, Score())
+
+    def rows(self) -> list[dict]:
+        return [
+            {"type": kind, "gold": s.gold, "predicted": s.predicted, "matched": s.matched,
+             "precision": round(s.precision, 3), "recall": round(s.recall, 3), "f1": round(s.f1, 3)}
+            for kind, s in self.scores.items()
+        ]
+
+
+def _names_of(entity_id: str, findings) -> set[str]:
+    entity = findings.entities.get(entity_id)
+    names = {fold(m.surface) for m in findings.mentions if m.entity_id == entity_id}
+    if entity:
+        names |= {fold(entity.name), *(fold(a) for a in entity.aliases)}
+        names.add(fold(entity.entity_id))
+    return {n for n in names if n}
+
+
+def _person_matches(gold_name: str, entity_id: str | None, findings) -> bool:
+    if not entity_id:
+        return False
+    wanted = fold(gold_name)
+    names = _names_of(entity_id, findings)
+    return wanted in names or any(wanted.split()[-1:] == n.split()[-1:] and len(n.split()) > 1 for n in names)
+
+
+def _actor_matches(gold_actor: str, actor_id: str, findings) -> bool:
+    if gold_actor == actor_id:
+        return True
+    entity = findings.entities.get(actor_id) or default_gazetteer().entities.get(actor_id)
+    names = {fold(actor_id)} | ({fold(entity.name), *(fold(a) for a in entity.aliases)} if entity else set())
+    return fold(gold_actor) in names
+
+
+def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
+    published = gold.get("published")
+    published = date.fromisoformat(str(published)) if published else None
+    article = ArticleText.of(gold["text"].strip(), published)
+    findings = extract_entities(article)
+    claims = extract_claims(article, findings)
+    interactions = extract_interactions(article, findings, claims.events)
+    annotations = gold.get("gold") or {}
+    evaluation.articles += 1
+
+    # Entities: a predicted entity is right when one of its surfaces is a surface of a gold entity.
+    gold_entities = annotations.get("entities") or []
+    predicted_ids = sorted({m.entity_id for m in findings.mentions})
+    surfaces = {eid: {fold(m.surface) for m in findings.mentions if m.entity_id == eid} for eid in predicted_ids}
+    same_entity = lambda g, eid: bool({fold(s) for s in g.get("surfaces", [g["name"]])} & surfaces[eid]) or g.get("id") == eid  # noqa: E731
+    evaluation.score("entities").add(len(gold_entities), len(predicted_ids), _match(gold_entities, predicted_ids, same_entity))
+
+    # Person-office attribution: the right person, the office (wording aside) and the office's country.
+    gold_roles = annotations.get("roles") or []
+    predicted_roles = list({(r.person_id, fold(r.title), r.country_code): r for r in findings.roles}.values())
+
+    def same_role(g, r) -> bool:
+        title, wanted = fold(r.title), fold(g["title"])
+        return (_person_matches(g["person"], r.person_id, findings) and (title == wanted or wanted in title or title in wanted)
+                and (g.get("country") is None or g.get("country") == r.country_code))
+
+    evaluation.score("person-office").add(len(gold_roles), len(predicted_roles), _match(gold_roles, predicted_roles, same_role))
+
+    # Quotes: the right words (by their opening) attributed to the right speaker.
+    gold_quotes = annotations.get("quotes") or []
+
+    def same_quote(g, q) -> bool:
+        return fold(q.text).startswith(fold(g["starts"])[:40]) and _person_matches(g["speaker"], q.speaker_id, findings)
+
+    evaluation.score("quote speaker").add(len(gold_quotes), len(claims.quotes), _match(gold_quotes, claims.quotes, same_quote))
+
+    # Quantities: value, unit and bound all right.
+    gold_quantities = annotations.get("quantities") or []
+
+    def same_quantity(g, q) -> bool:
+        return abs(float(g["value"]) - q.value) <= 1e-6 * max(1.0, abs(q.value)) and g["unit"] == q.unit and g.get("bound", "exact") == q.bound
+
+    evaluation.score("quantities").add(len(gold_quantities), len(claims.quantities), _match(gold_quantities, claims.quantities, same_quantity))
+
+    # Dates: the expression found and resolved to the right value and precision.
+    gold_dates = annotations.get("dates") or []
+
+    def same_date(g, e) -> bool:
+        strip = lambda t: fold(re.sub(r"^(?:on|in)\s+", "", t))  # noqa: E731
+        value = str(g.get("date")) if g.get("date") else None
+        return strip(g["text"]) == strip(e.date_text) and value == (e.event_date.isoformat() if e.event_date else None) and g.get("precision") == e.precision
+
+    evaluation.score("date value").add(len(gold_dates), len(claims.events), _match(gold_dates, claims.events, same_date))
+
+    # Interactions: sides and PLOVER type (either order for joint actions).
+    gold_interactions = annotations.get("interactions") or []
+    predicted = [i for i in interactions if not i.hypothetical]
+
+    def same_interaction(g, i) -> bool:
+        if g["type"] != i.category:
+            return False
+        forward = _actor_matches(g["source"], i.source_id, findings) and _actor_matches(g["target"], i.target_id, findings)
+        backward = _actor_matches(g["source"], i.target_id, findings) and _actor_matches(g["target"], i.source_id, findings)
+        return forward or (i.category in SYMMETRIC and backward)
+
+    evaluation.score("interactions").add(len(gold_interactions), len(predicted), _match(gold_interactions, predicted, same_interaction))
+
+
+def load_gold(folder: Path) -> Iterable[dict]:
+    for path in sorted(Path(folder).glob("*.yaml")):
+        yield yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def evaluate(folder: Path) -> Evaluation:
+    evaluation = Evaluation()
+    for gold in load_gold(folder):
+        evaluate_article(gold, evaluation)
+    return evaluation
+
+
+TARGETS = {"entities": 0.92, "person-office": 0.90, "quote speaker": 0.90, "quantities": 0.90, "date value": 0.85, "interactions": 0.75}
