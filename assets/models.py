@@ -4,6 +4,7 @@
 import dagster as dg
 
 from bilat.pipelines.resources import WAREHOUSE_POOL, WarehouseResource
+from bilat.chart import png_data_uri, render_png
 from bilat.report import markdown_table, timeline_rows
 from bilat.warehouse.models import SqlModel, build_model, discover_models
 
@@ -25,7 +26,10 @@ def model_asset(model: SqlModel) -> dg.AssetsDefinition:
             rows = build_model(con, model)
             sample = con.sql(f"SELECT * FROM {model.qualified} LIMIT 10").to_arrow_table().to_pylist()
             metadata = {"dagster/row_count": dg.MetadataValue.int(rows), "preview": dg.MetadataValue.md(markdown_table(sample))}
-            if model.qualified == "marts.dyad_timeline":
+            if model.qualified == "marts.dyad_timeline" and rows:
+                # The seed relationship, as a chart and a table, where the UI shows this asset.
+                chart = png_data_uri(render_png(con, "USA", "IRQ"))
+                metadata["USA–IRQ chart"] = dg.MetadataValue.md(f"![USA–IRQ timeline]({chart})")
                 metadata["USA–IRQ timeline"] = dg.MetadataValue.md(markdown_table(timeline_rows(con, "USA", "IRQ"), limit=200, width=120))
         return dg.MaterializeResult(metadata=metadata)
 

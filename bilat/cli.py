@@ -64,7 +64,7 @@ def _run(args: argparse.Namespace) -> int:
         console.print(f"[red]{failure}[/]")
     if not report.success:
         return 1
-    return _timeline(argparse.Namespace(a=args.a, b=args.b, start=None, end=None))
+    return _timeline(argparse.Namespace(a=args.a, b=args.b, start=None, end=None, out=None))
 
 
 def _timeline(args: argparse.Namespace) -> int:
@@ -77,10 +77,14 @@ def _timeline(args: argparse.Namespace) -> int:
         return 2
     with connect(path, read_only=True) as con:
         rows = timeline_rows(con, args.a, args.b, args.start, args.end)
-    if not rows:
-        print(f"no coverage of {args.a}–{args.b} in the warehouse", file=sys.stderr)
-        return 1
-    print_timeline(rows, args.a, args.b)
+        if not rows:
+            print(f"no coverage of {args.a}–{args.b} in the warehouse", file=sys.stderr)
+            return 1
+        print_timeline(rows, args.a, args.b)
+        if getattr(args, "out", None):
+            from bilat.chart import write_chart
+
+            print(f"chart written to {write_chart(con, args.a, args.b, Path(args.out), args.start, args.end)}")
     return 0
 
 
@@ -125,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("b", help="actor id, e.g. IRQ")
     timeline.add_argument("--from", dest="start", type=_date, help="first month (YYYY-MM-DD)")
     timeline.add_argument("--to", dest="end", type=_date, help="end (exclusive)")
+    timeline.add_argument("--out", help="also draw the chart to this file: .png, or .html for a self-contained page")
     timeline.set_defaults(handler=_timeline)
 
     evaluation = commands.add_parser("eval", help="score extraction against gold-annotated articles (precision, recall, F1 per type)")
