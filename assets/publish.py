@@ -3,6 +3,7 @@
 import dagster as dg
 
 from bilat.pipelines.resources import WAREHOUSE_POOL, WarehouseResource
+from bilat.warehouse.checks import run_checks
 from bilat.warehouse.models import discover_models
 
 
@@ -15,7 +16,15 @@ from bilat.warehouse.models import discover_models
 )
 def published_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """A read-only copy of the working warehouse, swapped in atomically: readers never see half a run and
-    never block the writer. Blocking checks on the marts stop it when they fail."""
+    never block the writer. Nothing is published while an integrity check fails: blocking checks on the marts
+    stop this step in the run, and the step itself re-runs every check before it copies."""
+    with warehouse.connect() as con:
+        failing = {name: n for name, n in run_checks(con).items() if n}
+    if failing:
+        raise dg.Failure(
+            description=f"not publishing: {len(failing)} integrity checks fail; the analysts' snapshot is left as it was",
+            metadata={name: dg.MetadataValue.int(n) for name, n in failing.items()},
+        )
     published = warehouse.publish()
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(published.path)),

@@ -68,6 +68,33 @@ def test_milestones_count_reports_apart_from_events(bundled_run):
     assert multi >= 2
 
 
+def test_nothing_is_published_while_a_check_fails(bundled_run, tmp_path):
+    import shutil
+
+    import duckdb
+
+    from bilat.pipelines.resources import SourcesResource, WarehouseResource
+    from bilat.pipelines.runs import RunReport, run_models
+
+    published = tmp_path / "bilat.duckdb"
+    warehouse = WarehouseResource(path=str(published))
+    shutil.copy(bundled_run.working, warehouse.working)
+    resources = {**bundled_run.resources, "warehouse": warehouse}
+    report = RunReport()
+    report.add(run_models(bundled_run.instance, resources))
+    assert report.success and published.exists()
+    published_before = published.read_bytes()
+    with duckdb.connect(str(warehouse.working)) as con:  # an orphan mention: a foreign key that resolves to nothing
+        con.execute("INSERT INTO core.mentions (article_id, entity_id, surface, start_char, end_char) "
+                    "SELECT article_id, 'org:nobody', 'x', 0, 1 FROM core.articles LIMIT 1")
+    broken = RunReport()
+    broken.add(run_models(bundled_run.instance, resources))
+    assert not broken.success
+    assert any("mentions_resolve_to_entities" in f for f in broken.failures)
+    assert any("published_warehouse" in f and "not publishing" in f for f in broken.failures)
+    assert published.read_bytes() == published_before
+
+
 def test_austin_is_secretary_of_defense_of_the_usa_in_2023(bundled_run):
     rows = bundled_run.query(
         "SELECT DISTINCT e.name, r.title, r.country_code FROM core.roles r JOIN core.entities e ON e.entity_id = r.person_id "
