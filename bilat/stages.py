@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
 
 from bilat.extract.gazetteer import default_gazetteer
+from bilat.fetch.dedup import cluster_hashes, simhash, to_signed, to_unsigned
 from bilat.extract.interactions import actor_of
 from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
 from bilat.parse.article import ParseError, parse_article
@@ -33,7 +34,8 @@ def _no_progress(items: Iterable) -> Iterable:
 
 
 PREVIEW_ROWS = 10
-PREVIEW_SKIP = {"text", "partition_date", "extractor_version", "sentence_index"}  # long or repeated on every row
+STORY_WINDOW = timedelta(days=7)  # syndicated copies appear within days of each other
+PREVIEW_SKIP = {"text", "partition_date", "extractor_version", "sentence_index", "simhash", "text_hash"}  # long or repeated on every row
 
 
 @dataclass
@@ -99,8 +101,29 @@ def parse_articles(con, store: RawStore, start: date, end: date, progress: Progr
         by_text[article.text_hash] = article.article_id
         articles.append({**asdict(article), "outlet": urlsplit(article.url).hostname, "extractor_version": EXTRACTOR_VERSION})
         outcomes.append({**outcome, "outcome": "parsed", "article_id": article.article_id})
+    _assign_stories(con, articles, start, end)
     tally = {k: sum(1 for o in outcomes if o["outcome"] == k) for k in ("parsed", "duplicate", "quarantined")}
     return _load(con, start, end, {"core.articles": articles, "core.document_outcomes": outcomes}, StageResult(outcomes=tally))
+
+
+def _assign_stories(con, articles: list[dict], start: date, end: date) -> None:
+    """Link syndicated copies: near-duplicate articles (SimHash) published within STORY_WINDOW of each other
+    share the story_id of the earliest one, whether or not it is in this window."""
+    for article in articles:
+        article["simhash"] = to_signed(simhash(article["text"]))
+    neighbours = read_rows(
+        con,
+        "SELECT article_id, simhash, story_id FROM core.articles WHERE (partition_date < ? OR partition_date >= ?) "
+        "AND partition_date >= ? AND partition_date < ? AND simhash IS NOT NULL ORDER BY published_at NULLS LAST, article_id",
+        [start, end, start - STORY_WINDOW, end + STORY_WINDOW],
+    )
+    known_story = {n["article_id"]: n["story_id"] or n["article_id"] for n in neighbours}
+    ordered = [(n["article_id"], to_unsigned(n["simhash"])) for n in neighbours]
+    ordered += [(a["article_id"], to_unsigned(a["simhash"])) for a in articles]
+    roots = cluster_hashes(ordered)
+    for article in articles:
+        root = roots[article["article_id"]]
+        article["story_id"] = known_story.get(root, root)
 
 
 def _article_text(row: dict) -> ArticleText:

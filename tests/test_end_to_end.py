@@ -95,6 +95,20 @@ def test_nothing_is_published_while_a_check_fails(bundled_run, tmp_path):
     assert published.read_bytes() == published_before
 
 
+def test_syndicated_copies_are_one_story_counted_once(bundled_run):
+    rows = bundled_run.query(
+        "SELECT a.outlet, a.story_id = a.article_id AS first FROM core.articles a "
+        "WHERE a.story_id = (SELECT article_id FROM core.articles WHERE url LIKE '%joint-security-cooperation-dialogue%') ORDER BY a.published_at"
+    )
+    assert rows == [("potomacwire.example", True), ("gulfchronicle.example", False)]
+    assert bundled_run.query("SELECT count(*) FROM marts.stories WHERE articles = 2 AND outlets = 2") == [(2,)]
+    assert bundled_run.query("SELECT count(*) FROM marts.stories WHERE articles > 2") == [(0,)]  # different stories stay apart
+    copies = bundled_run.query(
+        "SELECT count(*) FROM staging.dyad_interactions d JOIN core.articles a USING (article_id) WHERE a.story_id <> a.article_id"
+    )
+    assert copies == [(0,)]
+
+
 def test_austin_is_secretary_of_defense_of_the_usa_in_2023(bundled_run):
     rows = bundled_run.query(
         "SELECT DISTINCT e.name, r.title, r.country_code FROM core.roles r JOIN core.entities e ON e.entity_id = r.person_id "

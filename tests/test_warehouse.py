@@ -7,7 +7,7 @@ import pytest
 
 from bilat.warehouse.load import connect, replace_partitions, to_arrow
 from bilat.warehouse.models import SqlModel, discover_models
-from bilat.warehouse.schema import MIGRATIONS, TABLES, TABLES_BY_NAME
+from bilat.warehouse.schema import LATEST, TABLES, TABLES_BY_NAME, migrate
 
 
 def _quantity(day: date, value: float) -> dict:
@@ -52,7 +52,7 @@ def test_migrations_are_recorded_and_document_every_column(tmp_path: Path):
         tables = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name IN ('raw', 'core') AND comment IS NOT NULL"
         ).fetchall()[0][0]
-    assert versions == [(v,) for v, _, _ in MIGRATIONS]
+    assert versions == [(v,) for v in range(1, LATEST + 1)]
     assert undocumented == []
     assert tables == len(TABLES)
 
@@ -63,3 +63,17 @@ def test_sql_models_read_only_qualified_tables():
     reads = {m.qualified: m.reads for m in discover_models()}
     assert reads["marts.dyad_milestones"] == ("staging.dyad_events",)
     assert "core.events" in reads["staging.dyad_events"]  # a CTE named like the table does not hide it
+
+
+def test_upgrading_an_old_warehouse_keeps_its_data(tmp_path: Path):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:
+        assert migrate(con, target=1) == 1  # a warehouse as version 1 left it
+        con.execute("INSERT INTO core.articles (article_id, url, text, partition_date) VALUES ('a1', 'https://x.example/1', 'text', DATE '2024-01-02')")
+        assert "story_id" not in [c[0] for c in con.execute("DESCRIBE core.articles").fetchall()]
+    with connect(path) as con:  # opening it for writing upgrades it
+        assert con.execute("SELECT max(version) FROM raw.schema_version").fetchall() == [(LATEST,)]
+        assert con.execute("SELECT article_id, url FROM core.articles").fetchall() == [("a1", "https://x.example/1")]
+        columns = [c[0] for c in con.execute("DESCRIBE core.articles").fetchall()]
+        assert "story_id" in columns and "simhash" in columns
+        assert con.execute("SELECT count(*) FROM raw.fetch_log").fetchall() == [(0,)]

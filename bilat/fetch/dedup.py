@@ -147,21 +147,35 @@ def cluster_near_duplicates(docs: list[tuple[str, str]], max_distance: int = DEF
     ``docs`` are (doc_id, text) pairs. Documents within ``max_distance`` bits are linked, and clusters are
     the connected groups. Documents without any words are never merged with anything.
     """
+    # A text without words hashes to 0 like every other such text; it gets no hash, so stays alone.
+    return cluster_hashes([(doc_id, simhash(text) if normalise_words(text) else None) for doc_id, text in docs], max_distance)
+
+
+def cluster_hashes(items: list[tuple[str, int | None]], max_distance: int = DEFAULT_MAX_DISTANCE) -> dict[str, str]:
+    """``cluster_near_duplicates`` over precomputed SimHashes (None: never merged), e.g. read back from a table."""
     if not 0 <= max_distance <= MAX_SUPPORTED_DISTANCE:
         # Beyond this the probes reach most buckets and the comparison turns quadratic.
         raise ValueError(f"max_distance must be between 0 and {MAX_SUPPORTED_DISTANCE} (got {max_distance})")
-    ids = [doc_id for doc_id, _ in docs]
+    ids = [doc_id for doc_id, _ in items]
     if duplicates := sorted(doc_id for doc_id, n in Counter(ids).items() if n > 1):
         raise ValueError(f"doc ids must be unique (repeated: {', '.join(duplicates[:5])})")
-    # A text without words hashes to 0 like every other such text; they are left out, so stay alone.
-    worded = [index for index, (_, text) in enumerate(docs) if normalise_words(text)]
-    hashes = [simhash(docs[index][1]) for index in worded]
-    sets = _UnionFind(len(docs))
+    hashed = [index for index, (_, value) in enumerate(items) if value is not None]
+    hashes = [items[index][1] for index in hashed]
+    sets = _UnionFind(len(items))
     for j, earlier in _earlier_candidates(hashes, probe_radius(max_distance)):
         for i in earlier:
             if hamming(hashes[i], hashes[j]) <= max_distance:
-                sets.union(worded[i], worded[j])
+                sets.union(hashed[i], hashed[j])
     return {doc_id: ids[sets.find(index)] for index, doc_id in enumerate(ids)}
+
+
+def to_signed(value: int) -> int:
+    """A 64-bit hash as a signed integer, for a BIGINT column."""
+    return value - (1 << HASH_BITS) if value >= 1 << (HASH_BITS - 1) else value
+
+
+def to_unsigned(value: int) -> int:
+    return value + (1 << HASH_BITS) if value < 0 else value
 
 
 def story_sizes(mapping: dict[str, str] | Iterable[tuple[str, str]]) -> dict[str, int]:

@@ -3,6 +3,11 @@
 The DDL and the ``COMMENT ON`` statements are generated from these definitions, so the documentation an
 analyst reads with ``duckdb_tables()`` / ``duckdb_columns()`` is the same as the one the loaders write to.
 Tables loaded by partition carry ``partition_date`` (the daily partition the row belongs to).
+
+Each table and column says in which schema version it appeared (``since``). Migration N creates the tables
+of version N and adds the columns of version N to older tables, so an existing warehouse is upgraded in
+place and keeps its rows. To change the schema: add tables or columns with ``since=LATEST + 1`` and bump
+LATEST; never edit what an earlier version created.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ class Column:
     name: str
     type: str
     comment: str
+    since: int = 1
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class Table:
     comment: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
+    since: int = 1
 
     @property
     def qualified(self) -> str:
@@ -38,13 +45,20 @@ class Table:
     def arrow_schema(self) -> pa.Schema:
         return pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in self.columns])
 
-    def ddl(self) -> list[str]:
-        cols = ",\n  ".join(f"{c.name} {c.type}" for c in self.columns)
-        pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if self.primary_key else ""
-        statements = [f"CREATE TABLE IF NOT EXISTS {self.qualified} (\n  {cols}{pk}\n)"]
-        statements.append(f"COMMENT ON TABLE {self.qualified} IS {_quote(self.comment)}")
-        statements += [f"COMMENT ON COLUMN {self.qualified}.{c.name} IS {_quote(c.comment)}" for c in self.columns]
-        return statements
+    def migration(self, version: int) -> list[str]:
+        """The statements version ``version`` needs for this table: create it, or add its new columns."""
+        if version == self.since:
+            columns = [c for c in self.columns if c.since <= version]
+            cols = ",\n  ".join(f"{c.name} {c.type}" for c in columns)
+            pk = f",\n  PRIMARY KEY ({', '.join(self.primary_key)})" if self.primary_key else ""
+            statements = [f"CREATE TABLE IF NOT EXISTS {self.qualified} (\n  {cols}{pk}\n)",
+                          f"COMMENT ON TABLE {self.qualified} IS {_quote(self.comment)}"]
+        elif version > self.since:
+            columns = [c for c in self.columns if c.since == version]
+            statements = [f"ALTER TABLE {self.qualified} ADD COLUMN {c.name} {c.type}" for c in columns]
+        else:
+            return []
+        return statements + [f"COMMENT ON COLUMN {self.qualified}.{c.name} IS {_quote(c.comment)}" for c in columns]
 
 
 def _quote(text: str) -> str:
@@ -82,7 +96,38 @@ TABLES: tuple[Table, ...] = (
         C("date_source", "VARCHAR", "Where the publication date came from: page, feed, url, sitemap, or fetch (undated)."),
         C("error", "VARCHAR", "Why the document could not be read, if it could not."),
         PARTITION,
+        C("canonical_url", "VARCHAR", "URL without tracking parameters, fragments, AMP or mobile variants: how duplicates are spotted.", since=2),
+        C("fetch_outcome", "VARCHAR", "fetched, or not_modified when the server confirmed the stored copy is current.", since=2),
     ), ("doc_id",)),
+    Table("raw", "fetch_log", "Every HTTP fetch bilat made, appended as it happens (a log: re-runs add rows). Conditional requests read their validators from here.", (
+        C("url", "VARCHAR", "URL requested."),
+        C("canonical_url", "VARCHAR", "Canonical form of the URL."),
+        C("source", "VARCHAR", "Source (name in the sources file) the URL came from."),
+        C("purpose", "VARCHAR", "listing (a feed, sitemap or API page) or document (an article)."),
+        C("final_url", "VARCHAR", "URL after redirects."),
+        C("status", "INTEGER", "Last HTTP status."),
+        C("outcome", "VARCHAR", "fetched | not_modified | skipped | failed."),
+        C("reason", "VARCHAR", "Why, for anything but fetched."),
+        C("content_hash", "VARCHAR", "SHA-256 of the body in the raw store (for not_modified: of the stored copy)."),
+        C("content_type", "VARCHAR", "Content-Type header."),
+        C("etag", "VARCHAR", "ETag header, sent back as If-None-Match next time."),
+        C("last_modified", "VARCHAR", "Last-Modified header, sent back as If-Modified-Since next time."),
+        C("bytes", "BIGINT", "Decoded body size."),
+        C("attempts", "INTEGER", "Requests made, retries included."),
+        C("elapsed_s", "DOUBLE", "Seconds from the first attempt to the result."),
+        C("fetched_at", "TIMESTAMPTZ", "When the response arrived."),
+        PARTITION,
+    ), since=2),
+    Table("raw", "discovered", "Every URL a source listed for a partition and what became of it; the outcomes always add up to what was discovered.", (
+        C("url", "VARCHAR", "URL as listed."),
+        C("canonical_url", "VARCHAR", "Canonical form of the URL."),
+        C("source", "VARCHAR", "Source that listed it."),
+        C("listed_at", "TIMESTAMPTZ", "The date the listing gave (feed pubDate, sitemap lastmod, GDELT seendate), if any."),
+        C("outcome", "VARCHAR", "fetched | not_modified | duplicate | skipped | failed."),
+        C("reason", "VARCHAR", "Why, for duplicate (of what), skipped (which policy) and failed (which error)."),
+        C("doc_id", "VARCHAR", "The raw document it became, for fetched and not_modified."),
+        PARTITION,
+    ), since=2),
     Table("core", "document_outcomes", "What became of every raw document: parsed, duplicate (of another article) or quarantined, with the reason.", (
         C("doc_id", "VARCHAR", "raw.documents.doc_id."),
         C("url", "VARCHAR", "URL of the document."),
@@ -107,6 +152,8 @@ TABLES: tuple[Table, ...] = (
         C("text_hash", "VARCHAR", "SHA-256 of the whitespace-normalised, lower-cased text, for exact-duplicate detection."),
         VERSION,
         PARTITION,
+        C("simhash", "BIGINT", "64-bit SimHash of the text (signed), for near-duplicate detection.", since=2),
+        C("story_id", "VARCHAR", "The article_id of the earliest near-duplicate: syndicated copies of one story share it.", since=2),
     ), ("article_id",)),
     Table("core", "entities", "Every entity bilat has resolved: people, organisations, countries, armed groups and places, one id each.", (
         C("entity_id", "VARCHAR", "Stable id: ISO 3166-1 alpha-3 for countries, person:/org:/place: slugs otherwise."),
@@ -186,31 +233,28 @@ TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME = {t.qualified: t for t in TABLES}
 SCHEMAS = ("raw", "staging", "core", "marts")
 
-#: Versioned migrations. Each is applied once, in order, and recorded in raw.schema_version; an existing
-#: warehouse is upgraded in place and keeps its data. Version 1 creates the layers and the tables above.
-MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
-    (1, "layers and core tables", tuple(
-        [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in SCHEMAS]
-        + [stmt for table in TABLES for stmt in table.ddl()]
-    )),
-)
+LATEST = 2
+DESCRIPTIONS = {1: "layers and core tables", 2: "fetch log, discovery accounting, near-duplicate stories"}
 
 
-def migrate(con) -> int:
-    """Bring a warehouse up to the newest schema version; returns the version it is at."""
+def migration_statements(version: int) -> list[str]:
+    schemas = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in SCHEMAS] if version == 1 else []
+    return schemas + [statement for table in TABLES for statement in table.migration(version)]
+
+
+def migrate(con, target: int = LATEST) -> int:
+    """Bring a warehouse up to ``target`` (default the newest) schema version; returns the version it is at."""
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute(
         "CREATE TABLE IF NOT EXISTS raw.schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())"
     )
     current = con.execute("SELECT coalesce(max(version), 0) FROM raw.schema_version").fetchall()[0][0]
-    for version, description, statements in MIGRATIONS:
-        if version <= current:
-            continue
+    for version in range(current + 1, target + 1):
         con.execute("BEGIN")
         try:
-            for statement in statements:
+            for statement in migration_statements(version):
                 con.execute(statement)
-            con.execute("INSERT INTO raw.schema_version (version, description) VALUES (?, ?)", [version, description])
+            con.execute("INSERT INTO raw.schema_version (version, description) VALUES (?, ?)", [version, DESCRIPTIONS[version]])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -1,6 +1,7 @@
 -- Interactions between two distinct actors, with the undirected dyad (actor_a < actor_b) and the month they
 -- happened in. Hypothetical interactions (would, could, plans to) are left out, and so are those dated only
--- to a year other than the article's: they cannot be placed in a month.
+-- to a year other than the article's: they cannot be placed in a month. A syndicated copy of a story adds no
+-- interactions of its own: only the story's first article is counted.
 -- actor_a: First actor of the undirected dyad (alphabetically smaller id).
 -- actor_b: Second actor of the undirected dyad.
 -- month: First day of the month the interaction occurred in.
@@ -18,6 +19,7 @@ placed as (
         end::date as month
     from interactions as i
     join core.articles as a using (article_id)
+    where a.story_id is null or a.story_id = a.article_id
 ),
 
 final as (

@@ -1,0 +1,27 @@
+-- Stories: an article and its syndicated copies (near-duplicates within a week) as one row, with how many
+-- outlets carried it.
+-- story_id: article_id of the story's earliest article.
+-- title: Headline of that article.
+-- first_published: Earliest publication time among the copies.
+-- articles: Number of articles carrying the story.
+-- outlets: Number of distinct outlets among them.
+-- urls: The articles' URLs, earliest first.
+with articles as (
+    select coalesce(story_id, article_id) as story_id, article_id, title, outlet, url, published_at
+    from core.articles
+),
+
+final as (
+    select
+        story_id,
+        any_value(title) filter (where article_id = story_id) as title,
+        min(published_at) as first_published,
+        count(*) as articles,
+        count(distinct outlet) as outlets,
+        list(url order by published_at nulls last, url) as urls
+    from articles
+    group by story_id
+)
+
+select * from final
+order by articles desc, first_published
