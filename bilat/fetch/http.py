@@ -1,0 +1,578 @@
+"""The web fetcher: polite, bounded and safe downloads with httpx over HTTP/1.1.
+
+``Fetcher`` turns every URL into exactly one ``FetchResult`` (see ``bilat.fetch.contract``) and never raises for
+a bad URL or a bad server. Per request it:
+
+* refuses non-http(s) URLs and hosts resolving to internal addresses (``bilat.fetch.safety``), again after
+  every redirect hop, since redirects are followed by hand;
+* honours robots.txt (fetched once per origin and cached; 4xx means allow all, 5xx/timeouts disallow all);
+* waits for a global slot, a per-host slot and the per-host rate limit (a token bucket holding one token);
+* retries connection errors, timeouts, 429 and 5xx with exponential backoff and full jitter, or after the
+  server's Retry-After;
+* sends If-None-Match / If-Modified-Since, and reports a 304 as ``not_modified``;
+* checks the Content-Type before reading, and streams the body, undoing gzip/deflate(/br) a slice at a time
+  so that a body whose *decoded* size passes ``max_bytes`` is abandoned there (a gzip bomb included);
+* records the body's charset: BOM, header, ``<meta>``/XML declaration, else detected; a declaration that
+  cannot decode the bytes is ignored.
+
+Usage::
+
+    async with Fetcher(FetchPolicy()) as fetcher:
+        results = await fetcher.fetch_many(urls, on_result=progress.update)
+
+or ``fetch_all(urls, policy)`` from synchronous code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import email.utils
+import logging
+import math
+import random
+import re
+import time
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from bilat.fetch.contract import KEPT_HEADERS, FetchPolicy, FetchResult
+from bilat.fetch.safety import UNRESOLVED, check_url, is_ip_literal
+
+try:  # brotli is optional: "br" is only offered to servers when we can undo it
+    import brotli
+except ImportError:  # pragma: no cover - depends on the environment
+    brotli = None
+
+try:  # shipped with trafilatura and requests, but not declared by bilat itself
+    import charset_normalizer
+except ImportError:  # pragma: no cover - depends on the environment
+    charset_normalizer = None
+
+log = logging.getLogger(__name__)
+
+ACCEPT_ENCODING = "gzip, deflate, br" if brotli else "gzip, deflate"
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+SLICE = 64 * 1024  # most decoded bytes produced by one decompression step
+DRAIN_LIMIT = 64 * 1024  # read at most this much of an unwanted body, so the connection can be reused
+ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB
+SAFETY_CACHE_S = 60.0  # how long a host's address check is reused within one Fetcher
+
+ResultCallback = Callable[[FetchResult], object]
+Validators = Mapping[str, tuple[str | None, str | None]]
+
+
+# --- small pure helpers ---------------------------------------------------------------------------------------
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date), or None if absent/unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def backoff_delay(retry: int, base: float, cap: float) -> float:
+    """Exponential backoff with full jitter: uniform(0, min(cap, base * 2**retry))."""
+    return random.uniform(0.0, min(cap, base * 2**retry))
+
+
+def media_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    return content_type.split(";", 1)[0].strip().lower() or None
+
+
+def content_type_allowed(media: str | None, allowed: Iterable[str]) -> bool:
+    """Whether a media type is acceptable; a missing Content-Type is accepted (the size cap still applies).
+
+    Entries of ``allowed`` may be exact ("text/html") or a wildcard subtype ("text/*").
+    """
+    if media is None:
+        return True
+    allowed = set(allowed)
+    return media in allowed or f"{media.split('/', 1)[0]}/*" in allowed
+
+
+# --- charsets -------------------------------------------------------------------------------------------------
+
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)["']""")
+_SNIFF_BYTES = 4096  # where <meta charset> and the XML declaration are looked for
+
+
+def _decodes_as(name: str | None, body: bytes) -> str | None:
+    """The canonical codec name if ``body`` decodes strictly with ``name``, else None (unknown name or lie)."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name).name
+        body.decode(codec)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return codec
+
+
+def declared_in_document(body: bytes) -> str | None:
+    """The charset named by an XML declaration or an HTML <meta> near the start of the document."""
+    head = body[:_SNIFF_BYTES]
+    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def detect_encoding(body: bytes) -> str:
+    """Best guess for undeclared or mis-declared bytes.
+
+    UTF-8 first (strict UTF-8 decoding of non-UTF-8 text almost always fails). Then charset-normalizer when
+    installed; among its near-equal candidates windows-1252 is preferred, because short Western European text
+    is otherwise often labelled Baltic or Central European, while cp1252 is by far the commonest legacy web
+    charset. Without charset-normalizer: cp1252, else latin-1 (which decodes anything).
+    """
+    if _decodes_as("utf-8", body):
+        return "utf-8"
+    if charset_normalizer is not None:
+        matches = charset_normalizer.from_bytes(body)
+        best = matches.best()
+        if best is not None:
+            close = [m for m in matches if m.chaos <= best.chaos + 0.1]
+            if any("cp1252" in m.could_be_from_charset for m in close) and _decodes_as("cp1252", body):
+                return "cp1252"
+            return codecs.lookup(best.encoding).name
+    return _decodes_as("cp1252", body) or "latin-1"
+
+
+def choose_encoding(body: bytes, content_type: str | None) -> str:
+    """The body's charset: BOM, else Content-Type's charset, else the document's own declaration, else detected.
+
+    A declaration that cannot decode the bytes (a lying header or meta tag) is skipped.
+    """
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return name
+    header = _CHARSET_PARAM.search(content_type or "")
+    for declared in (header.group(1) if header else None, declared_in_document(body)):
+        usable = _decodes_as(declared, body)
+        if usable:
+            return usable
+    return detect_encoding(body)
+
+
+# --- content decoding -----------------------------------------------------------------------------------------
+
+
+class ContentDecodingError(Exception):
+    """The body's Content-Encoding is unknown or its compressed data is corrupt."""
+
+
+class BoundedDecoder:
+    """Undoes a Content-Encoding in slices of at most SLICE bytes.
+
+    zlib's ``max_length`` keeps each step's output small, so the caller can count decoded bytes and stop at
+    its cap: a gzip bomb costs the cap in memory, not its expanded size. (Brotli, when installed, has no such
+    bound per step; one network chunk of brotli can still expand a lot before it is counted.)
+    """
+
+    def __init__(self, content_encoding: str | None) -> None:
+        codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
+        codings = [c for c in codings if c and c != "identity"]
+        if len(codings) > 1:
+            raise ContentDecodingError(f"stacked content encodings {content_encoding!r} are not supported")
+        self.coding = codings[0] if codings else None
+        self._zlib: zlib._Decompress | None = None
+        self._brotli = None
+        if self.coding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif self.coding == "br" and brotli is not None:
+            self._brotli = brotli.Decompressor()
+        elif self.coding not in (None, "deflate"):
+            raise ContentDecodingError(f"unsupported content encoding {self.coding!r}")
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        try:
+            if self.coding is None:
+                yield data
+            elif self._brotli is not None:
+                yield self._brotli.process(data)
+            else:
+                yield from self._inflate(data)
+        except (zlib.error, getattr(brotli, "error", zlib.error)) as exc:
+            raise ContentDecodingError(f"corrupt {self.coding} body: {exc}") from exc
+
+    def _inflate(self, data: bytes) -> Iterator[bytes]:
+        if self._zlib is None:  # deflate: servers send zlib-wrapped or raw deflate; the first byte tells
+            wrapped = len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        while True:
+            out = self._zlib.decompress(data, SLICE)
+            if out:
+                yield out
+            data = self._zlib.unconsumed_tail
+            if self._zlib.eof and self._zlib.unused_data and self.coding != "deflate":
+                data = self._zlib.unused_data  # another gzip member follows
+                self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            elif not data and len(out) < SLICE:  # a full slice may leave output pending: ask again
+                return
+
+
+async def read_capped(response: httpx.Response, max_bytes: int) -> bytes | None:
+    """The decoded body, or None as soon as more than ``max_bytes`` decoded bytes have been seen."""
+    decoder = BoundedDecoder(response.headers.get("content-encoding"))
+    parts: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        for piece in decoder.feed(raw):
+            size += len(piece)
+            if size > max_bytes:
+                return None
+            parts.append(piece)
+    return b"".join(parts)
+
+
+async def drain(response: httpx.Response) -> None:
+    """Read a small unwanted body to its end so the connection returns to the pool; leave big ones unread."""
+    read = 0
+    async for raw in response.aiter_raw():
+        read += len(raw)
+        if read > DRAIN_LIMIT:
+            return
+
+
+# --- per-host limits ------------------------------------------------------------------------------------------
+
+
+class RateLimiter:
+    """A token bucket holding one token, refilled ``rate`` times a second: requests are spaced 1/rate apart.
+
+    A rate of 0 or infinity turns the limit off. Reservations are taken without awaiting, so no lock is needed.
+    """
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 and math.isfinite(rate) else 0.0
+        self._next_free = 0.0
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        start = max(now, self._next_free)
+        self._next_free = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+# --- the fetcher ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Options:
+    """What differs between fetching a page and fetching a robots.txt."""
+
+    robots: bool
+    content_types: tuple[str, ...] | None  # None: any type
+    max_bytes: int
+    max_retries: int
+
+
+@dataclass
+class _Response:
+    """What one HTTP request produced; the hop loop and the retry loop decide what happens next."""
+
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    fetched_at: datetime | None = None
+    outcome: str | None = None  # set when this response settles the URL
+    reason: str | None = None
+    body: bytes | None = None
+    text_encoding: str | None = None
+    redirect_to: str | None = None
+    retry: bool = False
+    retry_after: float | None = None
+
+
+def _failed(reason: str, retry: bool = False, **fields) -> _Response:
+    return _Response(outcome="failed", reason=reason, retry=retry, **fields)
+
+
+class Fetcher:
+    """Async fetcher bound to one FetchPolicy; use as ``async with Fetcher(policy) as f``.
+
+    Robots rules, per-host slots, rate limiters and address checks are kept for the Fetcher's lifetime, so one
+    Fetcher per run is the intended use.
+    """
+
+    def __init__(self, policy: FetchPolicy | None = None) -> None:
+        self.policy = policy or FetchPolicy()
+        self._allowed = frozenset(h.lower() for h in self.policy.allowed_private_hosts)
+        self._client: httpx.AsyncClient | None = None
+        self._global = asyncio.Semaphore(self.policy.concurrency)
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._rates: dict[str, RateLimiter] = {}
+        self._robots: dict[str, asyncio.Task[RobotFileParser]] = {}
+        self._safety: dict[tuple[str, str, int | None], tuple[float, str | None]] = {}
+        self._page = _Options(
+            robots=self.policy.respect_robots, content_types=self.policy.content_types,
+            max_bytes=self.policy.max_bytes, max_retries=self.policy.max_retries,
+        )
+        self._robots_options = _Options(
+            robots=False, content_types=None, max_bytes=min(self.policy.max_bytes, ROBOTS_MAX_BYTES),
+            max_retries=min(self.policy.max_retries, 1),
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        p = self.policy
+        self._client = httpx.AsyncClient(
+            http1=True, http2=False, follow_redirects=False,
+            trust_env=False,  # no proxies from the environment: they would bypass the address checks
+            timeout=httpx.Timeout(connect=p.connect_timeout_s, read=p.read_timeout_s, write=p.read_timeout_s,
+                                  pool=p.total_timeout_s),
+            limits=httpx.Limits(max_connections=p.concurrency, max_keepalive_connections=p.concurrency),
+            headers={"User-Agent": p.user_agent, "Accept-Encoding": ACCEPT_ENCODING, "Accept": ACCEPT},
+        )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        for task in self._robots.values():
+            task.cancel()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    # -- public API --
+
+    async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """Fetch one URL; conditional when ``etag`` / ``last_modified`` (from an earlier fetch) are given."""
+        if self._client is None:
+            raise RuntimeError("use the Fetcher as 'async with Fetcher(policy) as fetcher:'")
+        started = time.monotonic()
+        try:
+            result = await self._fetch(url, etag, last_modified, self._page)
+        except Exception as exc:  # a bug here must not lose the URL or stop the batch
+            log.exception("fetching %s", url)
+            result = FetchResult(url=url, outcome="failed", reason=f"internal error: {exc!r}")
+        result.elapsed_s = time.monotonic() - started
+        return result
+
+    async def fetch_many(
+        self, urls: Iterable[str], validators: Validators | None = None, on_result: ResultCallback | None = None
+    ) -> list[FetchResult]:
+        """Fetch all ``urls`` concurrently within the policy's limits; results in input order.
+
+        ``validators`` maps a URL to its (etag, last_modified) from an earlier run; ``on_result`` is called
+        with each result as it finishes (for progress bars).
+        """
+        validators = validators or {}
+
+        async def one(url: str) -> FetchResult:
+            result = await self.fetch(url, *validators.get(url, (None, None)))
+            if on_result is not None:
+                on_result(result)
+            return result
+
+        return list(await asyncio.gather(*(one(url) for url in urls)))
+
+    # -- one URL: safety, robots, redirects --
+
+    async def _fetch(self, url: str, etag: str | None, last_modified: str | None, options: _Options) -> FetchResult:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        result = FetchResult(url=url, outcome="failed")
+        visited = [url]
+        current = url
+        while True:
+            result.final_url = current
+            refusal = await self._refusal(current)
+            if refusal:
+                return _settle(result, "failed" if refusal.startswith(UNRESOLVED) else "skipped", refusal)
+            if options.robots and not await self._robots_allow(current):
+                return _settle(result, "skipped", "robots.txt disallows")
+            response = await self._with_retries(current, headers, options, result)
+            result.status, result.headers, result.fetched_at = response.status, response.headers, response.fetched_at
+            if response.redirect_to is None:
+                result.body, result.text_encoding = response.body, response.text_encoding
+                return _settle(result, response.outcome or "failed", response.reason)
+            if len(visited) > self.policy.max_redirects:
+                return _settle(result, "failed", f"more than {self.policy.max_redirects} redirects")
+            if response.redirect_to in visited:
+                return _settle(result, "failed", "redirect loop: " + " -> ".join([*visited, response.redirect_to]))
+            current = response.redirect_to
+            visited.append(current)
+
+    async def _refusal(self, url: str) -> str | None:
+        """check_url, run off the event loop when it must resolve a name, cached per host for a minute."""
+        try:
+            parts = urlsplit(url)
+            key = (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port)
+        except ValueError as exc:
+            return f"malformed URL: {exc}"
+        host = key[1]
+        if not host or host in self._allowed or is_ip_literal(host):
+            return check_url(url, self._allowed)  # no DNS lookup needed
+        cached = self._safety.get(key)
+        if cached and time.monotonic() - cached[0] < SAFETY_CACHE_S:
+            return cached[1]
+        refusal = await asyncio.to_thread(check_url, url, self._allowed)
+        self._safety[key] = (time.monotonic(), refusal)
+        return refusal
+
+    # -- robots.txt --
+
+    async def _robots_allow(self, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        task = self._robots.get(origin)
+        if task is None:  # one fetch per origin, shared by every URL waiting on it
+            task = self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
+        rules = await asyncio.shield(task)
+        return rules.can_fetch(self.policy.user_agent, url)
+
+    async def _load_robots(self, origin: str) -> RobotFileParser:
+        """Rules for ``origin``: parsed when fetched, allow-all on a 4xx, disallow-all otherwise (5xx, timeout,
+        a refused redirect, an oversized file)."""
+        robots_url = origin + "/robots.txt"
+        result = await self._fetch(robots_url, None, None, self._robots_options)
+        rules = RobotFileParser(robots_url)
+        if result.outcome == "fetched":
+            rules.parse((result.body or b"").decode(result.text_encoding or "utf-8", "replace").splitlines())
+        elif result.status is not None and 400 <= result.status < 500 and result.status != 429:
+            rules.allow_all = True
+        else:
+            log.info("robots.txt of %s unavailable (%s): disallowing the host", origin, result.reason)
+            rules.disallow_all = True
+        return rules
+
+    # -- one hop: retries, limits, one request --
+
+    async def _with_retries(
+        self, url: str, headers: dict[str, str], options: _Options, result: FetchResult
+    ) -> _Response:
+        p = self.policy
+        for retry in range(options.max_retries + 1):
+            result.attempts += 1
+            response = await self._attempt(url, headers, options)
+            if not response.retry:
+                return response
+            if response.retry_after is not None and response.retry_after > p.max_retry_after_s:
+                return replace(response, retry=False, reason=(
+                    f"{response.reason}: Retry-After {response.retry_after:.0f}s exceeds {p.max_retry_after_s:.0f}s"))
+            if retry == options.max_retries:
+                break
+            delay = response.retry_after
+            if delay is None:
+                delay = backoff_delay(retry, p.backoff_base_s, p.backoff_max_s)
+            log.debug("retrying %s in %.2fs after %s", url, delay, response.reason)
+            await asyncio.sleep(delay)  # holding no slot while waiting
+        return replace(response, retry=False, reason=f"{response.reason} after {result.attempts} attempts")
+
+    @asynccontextmanager
+    async def _slot(self, host: str) -> AsyncIterator[None]:
+        """A per-host slot, then the host's rate limit, then a global slot: waiting on a busy host never holds
+        a global slot that another host could use."""
+        host_slot = self._host_slots.setdefault(host, asyncio.Semaphore(self.policy.per_host_concurrency))
+        rate = self._rates.setdefault(host, RateLimiter(self.policy.per_host_rate))
+        async with host_slot:
+            await rate.wait()
+            async with self._global:
+                yield
+
+    async def _attempt(self, url: str, headers: dict[str, str], options: _Options) -> _Response:
+        """One GET within the limits and the total timeout; every error becomes a _Response."""
+        assert self._client is not None
+        try:
+            async with self._slot((urlsplit(url).hostname or "").lower()):
+                async with asyncio.timeout(self.policy.total_timeout_s):
+                    async with self._client.stream("GET", url, headers=headers) as response:
+                        return await self._read(response, url, options)
+        except TimeoutError:
+            return _failed(f"total timeout ({self.policy.total_timeout_s:g}s)", retry=True)
+        except httpx.TimeoutException as exc:
+            kind = {httpx.ConnectTimeout: "connect", httpx.ReadTimeout: "read", httpx.WriteTimeout: "write",
+                    httpx.PoolTimeout: "pool"}.get(type(exc), "")
+            return _failed(f"{kind} timeout".strip(), retry=True)
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            return _failed(f"invalid URL: {exc}")
+        except httpx.TransportError as exc:
+            return _failed(f"connection error: {type(exc).__name__} {exc}".strip(), retry=True)
+        except ContentDecodingError as exc:
+            return _failed(str(exc))
+
+    async def _read(self, response: httpx.Response, url: str, options: _Options) -> _Response:
+        """Turn a response whose headers have arrived into a _Response, reading the body only if wanted."""
+        status = response.status_code
+        kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+        seen = {"status": status, "headers": kept, "fetched_at": datetime.now(timezone.utc)}
+        if status in REDIRECT_STATUSES or status == 304 or status >= 400:
+            await drain(response)
+        if status in REDIRECT_STATUSES:
+            location = response.headers.get("location")
+            if not location:
+                return _failed(f"HTTP {status} without a Location header", **seen)
+            return _Response(redirect_to=urldefrag(urljoin(url, location.strip())).url, **seen)
+        if status == 304:
+            return _Response(outcome="not_modified", reason="HTTP 304 Not Modified", **seen)
+        if status == 429 or 500 <= status < 600:
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            return _failed(f"HTTP {status}", retry=True, retry_after=retry_after, **seen)
+        if not 200 <= status < 300:
+            return _failed(f"HTTP {status}", **seen)
+        return await self._read_body(response, options, seen)
+
+    async def _read_body(self, response: httpx.Response, options: _Options, seen: dict) -> _Response:
+        content_type = response.headers.get("content-type")
+        media = media_type(content_type)
+        if options.content_types is not None and not content_type_allowed(media, options.content_types):
+            return _Response(outcome="skipped", reason=f"content type {media}", **seen)
+        cap = options.max_bytes
+        declared = response.headers.get("content-length", "")
+        identity = response.headers.get("content-encoding", "identity").strip().lower() == "identity"
+        if identity and declared.isdigit() and int(declared) > cap:  # refuse before reading anything
+            return _Response(outcome="skipped", reason=f"body over {cap} bytes", **seen)
+        body = await read_capped(response, cap)
+        if body is None:
+            return _Response(outcome="skipped", reason=f"body over {cap} bytes", **seen)
+        return _Response(outcome="fetched", body=body, text_encoding=choose_encoding(body, content_type), **seen)
+
+
+def _settle(result: FetchResult, outcome: str, reason: str | None) -> FetchResult:
+    result.outcome = outcome
+    result.reason = None if outcome == "fetched" else reason
+    if outcome != "fetched":
+        result.body = result.text_encoding = None
+    return result
+
+
+def fetch_all(
+    urls: Iterable[str], policy: FetchPolicy | None = None, validators: Validators | None = None,
+    on_result: ResultCallback | None = None,
+) -> list[FetchResult]:
+    """Synchronous wrapper: fetch ``urls`` with a fresh Fetcher in a new event loop (not from inside one)."""
+
+    async def run() -> list[FetchResult]:
+        async with Fetcher(policy) as fetcher:
+            return await fetcher.fetch_many(urls, validators, on_result)
+
+    return asyncio.run(run())
