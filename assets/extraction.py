@@ -28,7 +28,7 @@ def entity_mentions(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     start, end = window(context)
     with warehouse.connect() as con:
         stage = stages.extract_entity_mentions(con, start, end)
-    yield from results(stage)
+    yield from results(stage, set(context.selected_asset_keys))
 
 
 @dg.multi_asset(
@@ -44,7 +44,7 @@ def claims(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     start, end = window(context)
     with warehouse.connect() as con:
         stage = stages.extract_claims_stage(con, start, end)
-    yield from results(stage)
+    yield from results(stage, set(context.selected_asset_keys))
 
 
 @dg.asset(key=["core", "interactions"], deps=[["core", "mentions"], ["core", "events"]], group_name="interactions", kinds={"python", "duckdb"}, **PARTITIONED)
@@ -53,4 +53,4 @@ def interactions(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     start, end = window(context)
     with warehouse.connect() as con:
         stage = stages.extract_interactions_stage(con, start, end)
-    return results(stage)[0]
+    return results(stage, {context.asset_key})[0]

@@ -11,13 +11,33 @@ from bilat.pipelines.resources import WAREHOUSE_POOL, SourcesResource, Warehouse
 PARTITIONED = dict(partitions_def=daily_partitions, backfill_policy=dg.BackfillPolicy.single_run(), pool=WAREHOUSE_POOL)
 
 
-@dg.asset(key=["raw", "documents"], group_name="raw", kinds={"python", "duckdb"}, **PARTITIONED)
-def raw_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource) -> dg.MaterializeResult:
-    """Documents listed by the source for the partition's days, bytes kept in the content-addressed raw store."""
+@dg.asset(key=["raw", "listings"], group_name="raw", kinds={"python", "duckdb"}, pool=WAREHOUSE_POOL)
+def raw_listings(context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource) -> dg.MaterializeResult:
+    """What every feed, sitemap and URL list in the sources lists now (unchanged listings are not downloaded)."""
+    with warehouse.connect() as con:
+        stage = stages.refresh_listings_stage(con, sources.specs(), sources.raw_store())
+    for problem in stage.problems:
+        context.log.warning(problem)
+    return results(stage, {context.asset_key})[0]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", "documents"], deps=[["raw", "listings"]], kinds={"python", "duckdb"},
+                     description="Documents collected for the partition's days, bytes kept in the content-addressed raw store."),
+        dg.AssetSpec(["raw", "discovered"], deps=[["raw", "listings"]], kinds={"duckdb"},
+                     description="Every URL the sources listed for the partition and what became of it."),
+    ],
+    group_name="raw",
+    **PARTITIONED,
+)
+def raw_documents(context: dg.AssetExecutionContext, warehouse: WarehouseResource, sources: SourcesResource):
     start, end = window(context)
     with warehouse.connect() as con:
-        stage = stages.collect_raw(con, sources.archive(), sources.raw_store(), start, end)
-    return results(stage)[0]
+        stage = stages.collect_raw(con, sources.specs(), sources.raw_store(), start, end)
+    for problem in stage.problems:
+        context.log.warning(problem)
+    yield from results(stage, set(context.selected_asset_keys))
 
 
 @dg.multi_asset(
@@ -32,4 +52,4 @@ def parsed_articles(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     start, end = window(context)
     with warehouse.connect() as con:
         stage = stages.parse_articles(con, sources.raw_store(), start, end)
-    yield from results(stage)
+    yield from results(stage, set(context.selected_asset_keys))

@@ -25,7 +25,7 @@ def _date(text: str) -> date:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """One Dagster run per day that has documents, then one run that rebuilds the SQL models."""
+    """Listings, one Dagster run per day worth running, then models, checks and publish."""
     # Dagster is imported here, not at module level: `bilat timeline` needs none of it.
     import dagster as dg
 
@@ -35,24 +35,30 @@ def _run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from bilat.pipelines.resources import default_resources
-    from bilat.pipelines.runs import run_days
-    from bilat.raw import partition_days
-    from bilat.sources.archive import ArchiveSource
+    from bilat.pipelines.runs import run_all
+    from bilat.sources.config import SourcesError, load_sources
 
     console = Console()
-    days = [d for d in partition_days(ArchiveSource(settings.archive_path()))
-            if (args.start is None or d >= args.start) and (args.end is None or d <= args.end)]
-    if not days:
-        console.print("[yellow]the source has no documents in that range[/]")
-        return 1
+    sources = Path(args.sources).resolve() if args.sources else settings.sources_file()
+    if sources:
+        try:
+            load_sources(sources)  # a bad sources file fails here, with every problem named, before any run
+        except SourcesError as exc:
+            console.print(f"[red]{exc}[/]")
+            return 2
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    console.print(f"[bold]bilat run[/]: {len(days)} days with documents, {days[0]} … {days[-1]}")
-    console.print(f"  source    {settings.archive_path()}\n  warehouse {settings.warehouse_path()}")
+    console.print(f"[bold]bilat run[/]  sources {sources or 'the bundled corpus'}\n           warehouse {settings.warehouse_path()}")
     began = time.perf_counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task("partitions", total=len(days) + 1)
-        report = run_days(days, instance, default_resources(), lambda label: progress.update(task, advance=1, description=label))
+        task = progress.add_task("listings", total=None)
+
+        def on_plan(days: list) -> None:
+            span = f"{days[0]} … {days[-1]}" if days else "none"
+            progress.update(task, total=len(days) + 1, description=f"{len(days)} days with documents ({span})")
+
+        report = run_all(instance, default_resources(sources), args.start, args.end, on_plan,
+                         lambda label: progress.update(task, advance=1, description=label))
     elapsed = time.perf_counter() - began
     summary = Table(title=f"{report.runs} Dagster runs {'succeeded' if report.success else 'with FAILURES'} in {elapsed:.1f}s")
     summary.add_column("asset")
@@ -64,6 +70,9 @@ def _run(args: argparse.Namespace) -> int:
         console.print(f"[red]{failure}[/]")
     if not report.success:
         return 1
+    if not report.days:
+        console.print("[yellow]the sources had no documents for those days[/]")
+        return 0
     return _timeline(argparse.Namespace(a=args.a, b=args.b, start=None, end=None, out=None))
 
 
@@ -118,8 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="materialize the whole pipeline for a range of days and print a timeline")
-    run.add_argument("--start", type=_date, help="first day (default: the first partition, 2014-01-01)")
-    run.add_argument("--end", type=_date, help="last day, inclusive (default: today)")
+    run.add_argument("--sources", help="a sources file (YAML, see sources.example.yaml); default $BILAT_SOURCES, else the bundled corpus")
+    run.add_argument("--start", type=_date, help="first day (default: every day the sources have documents for)")
+    run.add_argument("--end", type=_date, help="last day, inclusive")
     run.add_argument("--a", default="USA", help="first actor of the timeline printed at the end (default USA)")
     run.add_argument("--b", default="IRQ", help="second actor (default IRQ)")
     run.set_defaults(handler=_run)

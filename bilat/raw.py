@@ -27,6 +27,8 @@ class RawDocument:
     date_source: str
     partition_date: date
     error: str | None  # why the document could not be read, if it could not
+    canonical_url: str | None = None
+    fetch_outcome: str | None = None  # fetched | not_modified
 
 
 def document_id(url: str) -> str:

@@ -38,7 +38,7 @@ def print_timeline(rows: list[dict], a: str, b: str, console=None) -> None:
 
     console = console or Console()
     table = Table(title=f"{a}–{b} relationship by month", show_lines=False, expand=True)
-    for name, justify in (("month", "left"), ("events", "right"), ("coop", "right"), ("conflict", "right"),
+    for name, justify in (("month", "left"), ("interactions", "right"), ("coop", "right"), ("conflict", "right"),
                           ("balance", "right"), ("articles", "right"), ("what happened", "left")):
         table.add_column(name, justify=justify, overflow="fold", ratio=6 if name == "what happened" else None)
     for row in rows:

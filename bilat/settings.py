@@ -11,7 +11,7 @@ EXTRACTOR_VERSION = "0.1.0"
 
 WAREHOUSE_ENV = "BILAT_WAREHOUSE"
 RAW_STORE_ENV = "BILAT_RAW_STORE"
-ARCHIVE_ENV = "BILAT_ARCHIVE"
+SOURCES_ENV = "BILAT_SOURCES"
 
 DEFAULT_WAREHOUSE = Path("warehouse") / "bilat.duckdb"
 
@@ -32,10 +32,10 @@ def bundled_archive() -> Path:
     return Path(str(resources.files("bilat").joinpath("corpus", "archive")))
 
 
-def archive_path() -> Path:
-    """The local archive to read: $BILAT_ARCHIVE, else the bundled corpus."""
-    configured = os.environ.get(ARCHIVE_ENV)
-    return Path(configured).resolve() if configured else bundled_archive()
+def sources_file() -> Path | None:
+    """The sources file to read ($BILAT_SOURCES); None means the bundled corpus alone."""
+    configured = os.environ.get(SOURCES_ENV)
+    return Path(configured).resolve() if configured else None
 
 
 def data_file(*parts: str) -> Path:

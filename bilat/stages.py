@@ -19,11 +19,11 @@ from bilat.fetch.dedup import cluster_hashes, simhash, to_signed, to_unsigned
 from bilat.extract.interactions import actor_of
 from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
 from bilat.parse.article import ParseError, parse_article
-from bilat.raw import collect_archive
+from bilat.collect import collect_window, refresh_listings
 from bilat.rawstore import RawStore
 from bilat.settings import EXTRACTOR_VERSION
-from bilat.sources.archive import ArchiveSource
-from bilat.warehouse.load import read_rows, replace_partitions, to_arrow, upsert
+from bilat.sources.config import SourceSpec
+from bilat.warehouse.load import append, read_rows, replace_partitions, to_arrow, upsert, upsert_listings
 from bilat.warehouse.schema import TABLES_BY_NAME
 
 Progress = Callable[[Iterable], Iterable]
@@ -45,6 +45,7 @@ class StageResult:
     counts: dict[str, int] = field(default_factory=dict)
     previews: dict[str, list[dict]] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # sources that could not be read (the run goes on)
 
     def add(self, name: str, batch: pa.Table, written: int) -> None:
         self.counts[name] = written
@@ -70,8 +71,26 @@ def _load(con, start, end, rows_by_table: dict[str, list], result: StageResult |
     return result
 
 
-def collect_raw(con, source: ArchiveSource, store: RawStore, start: date, end: date) -> StageResult:
-    return _load(con, start, end, {"raw.documents": collect_archive(source, store, start, end)})
+def refresh_listings_stage(con, specs: list[SourceSpec], store: RawStore) -> StageResult:
+    """What every feed, sitemap and URL list lists now, into raw.listings; each fetch into raw.fetch_log."""
+    collection = refresh_listings(con, specs, store)
+    result = StageResult(problems=collection.problems)
+    listings = to_arrow(TABLES_BY_NAME["raw.listings"], collection.listings)
+    result.add("raw.listings", listings, upsert_listings(con, listings))
+    log = to_arrow(TABLES_BY_NAME["raw.fetch_log"], collection.fetch_log)
+    result.add("raw.fetch_log", log, append(con, "raw.fetch_log", log))
+    return result
+
+
+def collect_raw(con, specs: list[SourceSpec], store: RawStore, start: date, end: date) -> StageResult:
+    """Every document the sources have for the window, fetched and stored; every URL accounted for."""
+    collection = collect_window(con, specs, store, start, end)
+    tally = {k: sum(1 for d in collection.discovered if d["outcome"] == k) for k in ("fetched", "not_modified", "duplicate", "skipped", "failed")}
+    result = _load(con, start, end, {"raw.documents": collection.documents, "raw.discovered": collection.discovered},
+                   StageResult(outcomes=tally, problems=collection.problems))
+    log = to_arrow(TABLES_BY_NAME["raw.fetch_log"], collection.fetch_log)
+    result.add("raw.fetch_log", log, append(con, "raw.fetch_log", log))
+    return result
 
 
 def parse_articles(con, store: RawStore, start: date, end: date, progress: Progress = _no_progress) -> StageResult:

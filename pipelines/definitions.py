@@ -6,13 +6,13 @@ import dagster as dg
 
 from bilat.assets.checks import asset_checks
 from bilat.assets.extraction import claims, entity_mentions, interactions
-from bilat.assets.ingest import parsed_articles, raw_documents
+from bilat.assets.ingest import parsed_articles, raw_documents, raw_listings
 from bilat.assets.models import sql_model_assets
 from bilat.assets.publish import published_warehouse
 from bilat.pipelines.resources import default_resources
 
 python_assets = [raw_documents, parsed_articles, entity_mentions, claims, interactions]
-all_assets = [*python_assets, *sql_model_assets, published_warehouse]
+all_assets = [raw_listings, *python_assets, *sql_model_assets, published_warehouse]
 
 ingest_to_marts = dg.define_asset_job(
     "ingest_to_marts",

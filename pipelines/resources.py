@@ -11,7 +11,7 @@ import duckdb
 
 from bilat import settings
 from bilat.rawstore import RawStore
-from bilat.sources.archive import ArchiveSource
+from bilat.sources.config import SourceSpec, default_sources, load_sources
 from bilat.warehouse.load import connect
 from bilat.warehouse.publish import Published, publish, working_path
 
@@ -40,20 +40,22 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class SourcesResource(dg.ConfigurableResource):
-    """Where documents come from ($BILAT_ARCHIVE, default the bundled corpus) and where raw bytes are kept."""
+    """Where documents come from (a sources file, $BILAT_SOURCES; empty: the bundled corpus) and where raw
+    bytes are kept ($BILAT_RAW_STORE)."""
 
-    archive_path: str
+    sources_file: str = ""
     raw_store_path: str
 
-    def archive(self) -> ArchiveSource:
-        return ArchiveSource(Path(self.archive_path))
+    def specs(self) -> list[SourceSpec]:
+        return load_sources(self.sources_file) if self.sources_file else default_sources()
 
     def raw_store(self) -> RawStore:
         return RawStore(Path(self.raw_store_path))
 
 
-def default_resources() -> dict[str, dg.ConfigurableResource]:
+def default_resources(sources_file: Path | None = None) -> dict[str, dg.ConfigurableResource]:
+    sources_file = sources_file or settings.sources_file()
     return {
         "warehouse": WarehouseResource(path=str(settings.warehouse_path())),
-        "sources": SourcesResource(archive_path=str(settings.archive_path()), raw_store_path=str(settings.raw_store_path())),
+        "sources": SourcesResource(sources_file=str(sources_file or ""), raw_store_path=str(settings.raw_store_path())),
     }

@@ -6,14 +6,18 @@ range: 2014-2025 is over 4,000 days, of which the bundled corpus fills a few doz
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 import dagster as dg
 
 from bilat.assets.checks import asset_checks
-from bilat.pipelines.definitions import all_assets, published_warehouse, python_assets, sql_model_assets
+from bilat.collect import LISTING_KINDS
+from bilat.pipelines.definitions import all_assets, published_warehouse, python_assets, raw_listings, sql_model_assets
+from bilat.raw import partition_days
+from bilat.sources.archive import ArchiveSource
+from bilat.sources.config import ArchiveSpec, GdeltSpec
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
@@ -23,6 +27,7 @@ class RunReport:
     rows: dict[str, int] = field(default_factory=dict)  # asset -> rows written (summed over days)
     failures: list[str] = field(default_factory=list)
     checks: dict[str, bool] = field(default_factory=dict)  # "asset:check" -> passed
+    days: list[date] = field(default_factory=list)
     runs: int = 0
 
     @property
@@ -50,8 +55,8 @@ class RunReport:
 
 
 def run_partition(day: date, instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
-    return dg.materialize(python_assets, partition_key=day.isoformat(), instance=instance, resources=resources,
-                          run_config=QUIET, raise_on_error=False)
+    return dg.materialize(all_assets, selection=dg.AssetSelection.assets(*python_assets), partition_key=day.isoformat(),
+                          instance=instance, resources=resources, run_config=QUIET, raise_on_error=False)
 
 
 def run_models(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
@@ -61,18 +66,51 @@ def run_models(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInPro
                           run_config=QUIET, raise_on_error=False)
 
 
-def run_days(
-    days: Iterable[date],
+def run_listings(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
+    """Refresh what the feeds, sitemaps and URL lists list (raw.listings)."""
+    return dg.materialize(all_assets, selection=dg.AssetSelection.assets(raw_listings), instance=instance,
+                          resources=resources, run_config=QUIET, raise_on_error=False)
+
+
+def plan_days(resources: dict, start: date | None = None, end: date | None = None, today: date | None = None) -> list[date]:
+    """The days worth a run: those an archive has documents for, those listings file URLs under, and for
+    GDELT every day of the range asked for (today when none is)."""
+    today = today or date.today()
+    specs = [s for s in resources["sources"].specs() if s.enabled]
+    days: set[date] = set()
+    for spec in specs:
+        if isinstance(spec, ArchiveSpec):
+            days |= set(partition_days(ArchiveSource(spec.path)))
+        elif isinstance(spec, GdeltSpec):
+            first, last = start or today, end or today
+            days |= {date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)}
+    listing_sources = [s.name for s in specs if isinstance(s, LISTING_KINDS)]
+    if listing_sources:
+        with resources["warehouse"].connect() as con:
+            rows = con.execute("SELECT DISTINCT partition_date FROM raw.listings WHERE source IN (SELECT unnest(?))", [listing_sources]).fetchall()
+        days |= {day for (day,) in rows}
+    return sorted(d for d in days if (start is None or d >= start) and (end is None or d <= end))
+
+
+def run_all(
     instance: dg.DagsterInstance,
     resources: dict,
+    start: date | None = None,
+    end: date | None = None,
+    on_plan: Callable[[list[date]], None] = lambda days: None,
     after_run: Callable[[str], None] = lambda label: None,
 ) -> RunReport:
-    """Materialize every partitioned asset for each day, then rebuild the SQL models once; ``after_run`` is
-    told the label of each finished run (for progress bars)."""
+    """The whole pipeline: refresh listings, one run per day worth running, then models, checks and publish.
+    ``on_plan`` is told the days before they run and ``after_run`` the label of each finished run."""
     report = RunReport()
+    if any(isinstance(s, LISTING_KINDS) for s in resources["sources"].specs()):
+        report.add(run_listings(instance, resources))
+    days = plan_days(resources, start, end)
+    on_plan(days)
     for day in days:
         report.add(run_partition(day, instance, resources))
         after_run(f"partition {day}")
     report.add(run_models(instance, resources))
-    after_run("SQL models")
+    after_run("models, checks, publish")
+    report.days = days
     return report

@@ -12,9 +12,7 @@ import pytest
 
 from bilat import settings
 from bilat.pipelines.resources import SourcesResource, WarehouseResource
-from bilat.pipelines.runs import RunReport, run_days
-from bilat.raw import partition_days
-from bilat.sources.archive import ArchiveSource
+from bilat.pipelines.runs import RunReport, run_all
 from bilat.warehouse.publish import working_path
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -44,12 +42,11 @@ def bundled_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BundledRun
     root = tmp_path_factory.mktemp("bundled")
     resources = {
         "warehouse": WarehouseResource(path=str(root / "bilat.duckdb")),
-        "sources": SourcesResource(archive_path=str(settings.bundled_archive()), raw_store_path=str(root / "raw")),
+        "sources": SourcesResource(raw_store_path=str(root / "raw")),  # no sources file: the bundled corpus
     }
-    days = partition_days(ArchiveSource(settings.bundled_archive()))
     (root / "dagster_home").mkdir()
     with dg.instance_for_test(temp_dir=str(root / "dagster_home")) as instance:
-        report = run_days(days, instance, resources)
+        report = run_all(instance, resources)
         yield BundledRun(root / "bilat.duckdb", instance, resources, report)
 
 

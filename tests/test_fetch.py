@@ -23,7 +23,7 @@ from bilat.fetch.contract import FetchPolicy, FetchResult
 from bilat.fetch.http import Fetcher, fetch_all, parse_retry_after
 from bilat.fetch.safety import check_url
 from bilat.sources.gdelt import GdeltError, day_window, discover_gdelt, gdelt_url
-from httpserver import Reply, Seen, TestServer
+from tests.httpserver import Reply, Seen, TestServer
 
 LOCAL = frozenset({"127.0.0.1"})
 

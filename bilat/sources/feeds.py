@@ -96,8 +96,13 @@ def parse_feed(body: bytes) -> list[FeedItem]:
     return items
 
 
+def is_sitemap_index(body: bytes) -> bool:
+    """True for a <sitemapindex>, whose <loc> entries are further sitemaps rather than pages."""
+    return _local(_parse_xml(body).tag) == "sitemapindex"
+
+
 def parse_sitemap(body: bytes) -> list[SitemapEntry]:
-    """URLs of a sitemap urlset (sitemap indexes are left to the caller: their <loc> are sitemaps)."""
+    """URLs of a sitemap urlset, or the sitemaps of a sitemap index (see ``is_sitemap_index``)."""
     root = _parse_xml(body)
     if _local(root.tag) not in {"urlset", "sitemapindex"}:
         raise FeedError(f"not a sitemap (root element <{_local(root.tag)}>)")

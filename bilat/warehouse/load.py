@@ -84,6 +84,27 @@ def upsert(con: duckdb.DuckDBPyConnection, name: str, batch: pa.Table) -> int:
     return batch.num_rows
 
 
+def append(con: duckdb.DuckDBPyConnection, name: str, batch: pa.Table) -> int:
+    """Add rows to an append-only table (a log)."""
+    con.register("incoming_batch", batch)
+    con.execute(f"INSERT INTO {name} ({', '.join(batch.column_names)}) SELECT * FROM incoming_batch")
+    con.unregister("incoming_batch")
+    return batch.num_rows
+
+
+def upsert_listings(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
+    """Record what listings list now: new URLs are added, known ones keep the day bilat first saw them."""
+    con.register("incoming_batch", batch)
+    con.execute(
+        "INSERT INTO raw.listings SELECT * FROM (SELECT DISTINCT ON (source, canonical_url) * FROM incoming_batch ORDER BY source, canonical_url) "
+        "ON CONFLICT (source, canonical_url) DO UPDATE SET url = excluded.url, listed_at = excluded.listed_at, "
+        "title = excluded.title, last_seen_at = excluded.last_seen_at, "
+        "partition_date = coalesce(excluded.listed_at, raw.listings.first_seen_at)::date"
+    )
+    con.unregister("incoming_batch")
+    return batch.num_rows
+
+
 def read_rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence = ()) -> list[dict]:
     """Query results as dicts (via Arrow)."""
     return con.sql(sql, params=list(params)).to_arrow_table().to_pylist()

@@ -118,6 +118,16 @@ TABLES: tuple[Table, ...] = (
         C("fetched_at", "TIMESTAMPTZ", "When the response arrived."),
         PARTITION,
     ), since=2),
+    Table("raw", "listings", "Every URL a feed, sitemap or URL list has listed, once per source, refreshed on each run. Its partition is the date the listing gave, else the day bilat first saw it.", (
+        C("source", "VARCHAR", "Source (name in the sources file)."),
+        C("url", "VARCHAR", "URL as listed."),
+        C("canonical_url", "VARCHAR", "Canonical form of the URL."),
+        C("listed_at", "TIMESTAMPTZ", "Date the listing gave: feed pubDate or sitemap lastmod."),
+        C("title", "VARCHAR", "Title the listing gave, if any."),
+        C("first_seen_at", "TIMESTAMPTZ", "When bilat first saw the URL listed."),
+        C("last_seen_at", "TIMESTAMPTZ", "When bilat last saw it listed."),
+        C("partition_date", "DATE", "The daily partition that collects it: listed_at's day, else first_seen_at's."),
+    ), ("source", "canonical_url"), since=2),
     Table("raw", "discovered", "Every URL a source listed for a partition and what became of it; the outcomes always add up to what was discovered.", (
         C("url", "VARCHAR", "URL as listed."),
         C("canonical_url", "VARCHAR", "Canonical form of the URL."),
@@ -234,7 +244,7 @@ TABLES_BY_NAME = {t.qualified: t for t in TABLES}
 SCHEMAS = ("raw", "staging", "core", "marts")
 
 LATEST = 2
-DESCRIPTIONS = {1: "layers and core tables", 2: "fetch log, discovery accounting, near-duplicate stories"}
+DESCRIPTIONS = {1: "layers and core tables", 2: "listings, fetch log, discovery accounting, near-duplicate stories"}
 
 
 def migration_statements(version: int) -> list[str]:
