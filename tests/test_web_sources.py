@@ -115,3 +115,38 @@ def test_a_bad_sources_file_is_refused_naming_the_field(tmp_path):
     result = _run(tmp_path, path)
     assert result.returncode == 2
     assert "field 'kind'" in result.stdout and "rss2" in result.stdout
+
+
+def test_a_gdelt_query_collects_the_articles_it_lists_for_a_day(tmp_path):
+    """GDELT's DOC API (served locally in its JSON shape) lists articles for a daily window; bilat fetches them."""
+    import json
+
+    with TestServer() as server:
+        listed = [{"url": server.url(path), "title": path, "seendate": "20230809T120000Z", "domain": "127.0.0.1",
+                   "language": "English", "sourcecountry": "United States"} for path in PAGES]
+        server.route("/api/v2/doc/doc", lambda seen: Reply(body=json.dumps({"articles": listed if seen.query.get("startdatetime", "").startswith("20230809") else []}).encode(),
+                                                            content_type="application/json"))
+        server.route("/robots.txt", Reply(status=404))
+        for path, (file, _) in PAGES.items():
+            server.route(path, Reply(body=(bundled_archive() / file).read_bytes()))
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(f"""
+sources:
+  - name: gdelt-local
+    kind: gdelt
+    query: Iraq
+    base_url: {server.url('/api/v2/doc/doc')}
+    min_interval_s: 0.1
+    allow_hosts: [127.0.0.1]
+    rate_per_second: 50
+""")
+        env = {**os.environ, "BILAT_WAREHOUSE": str(tmp_path / "bilat.duckdb"), "COLUMNS": "120"}
+        env.pop("DAGSTER_HOME", None)
+        result = subprocess.run([str(BIN / "bilat"), "run", "--sources", str(sources), "--start", "2023-08-08", "--end", "2023-08-10"],
+                                env=env, capture_output=True, text=True, timeout=300)
+        windows = sorted(s.query["startdatetime"] for s in server.requests if s.path == "/api/v2/doc/doc")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert windows == ["20230808000000", "20230809000000", "20230810000000"]  # one daily window per partition
+    rows = _query(tmp_path, "SELECT source, partition_date, outcome FROM raw.discovered ORDER BY url")
+    assert {(s, str(d), o) for s, d, o in rows} == {("gdelt-local", "2023-08-09", "fetched")}
+    assert len(rows) == 2 and len(_query(tmp_path, "SELECT * FROM core.articles")) == 2

@@ -88,7 +88,7 @@ TABLES: tuple[Table, ...] = (
     Table("raw", "documents", "One row per document a source yielded for a partition: where it came from, where its bytes are kept, and how it was dated.", (
         C("doc_id", "VARCHAR", "Deterministic id of the document (hash of its URL)."),
         C("url", "VARCHAR", "URL the document was listed under."),
-        C("source", "VARCHAR", "Source that listed it, e.g. archive:bilat-bundled."),
+        C("source", "VARCHAR", "Source that listed it: its name in the sources file (bundled for the bundled corpus)."),
         C("fetched_at", "TIMESTAMPTZ", "When the bytes were fetched (for an archive: its capture time)."),
         C("content_hash", "VARCHAR", "SHA-256 of the raw bytes, the key in the raw store; NULL when nothing could be read."),
         C("content_length", "BIGINT", "Size of the raw bytes."),
