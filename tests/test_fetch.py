@@ -316,6 +316,25 @@ def test_gzip_bomb_is_stopped_with_bounded_memory(http_server):
     assert not seen.completed
 
 
+def test_brotli_pages_are_decoded_and_a_brotli_bomb_is_stopped(http_server):
+    import brotli
+
+    page = b"<html><body>" + b"<p>Brotli-compressed article text.</p>" * 200 + b"</body></html>"
+    http_server.route("/br", Reply(body=brotli.compress(page), headers={"Content-Encoding": "br"}))
+    http_server.route("/br-bomb", Reply(body=brotli.compress(b"\0" * (512 << 20), quality=5), headers={"Content-Encoding": "br"}))
+    page_result = fetch_one(http_server.url("/br"), policy())
+    assert page_result.outcome == "fetched" and page_result.body == page
+    assert "br" in http_server.hits("/br")[0].headers["accept-encoding"]
+    tracemalloc.start()
+    try:
+        result = fetch_one(http_server.url("/br-bomb"), policy(max_bytes=2_000_000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.outcome == "skipped" and result.reason == "body over 2000000 bytes"
+    assert peak < 24 * 1024 * 1024  # bounded by the cap and the slice, not the 512 MB it expands to
+
+
 # --- robots.txt and conditional requests ----------------------------------------------------------------------
 
 

@@ -46,10 +46,7 @@ import httpx
 from bilat.fetch.contract import KEPT_HEADERS, FetchPolicy, FetchResult
 from bilat.fetch.safety import UNRESOLVED, check_url, is_ip_literal
 
-try:  # brotli is optional: "br" is only offered to servers when we can undo it
-    import brotli
-except ImportError:  # pragma: no cover - depends on the environment
-    brotli = None
+import brotli
 
 try:  # shipped with trafilatura and requests, but not declared by bilat itself
     import charset_normalizer
@@ -58,7 +55,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 log = logging.getLogger(__name__)
 
-ACCEPT_ENCODING = "gzip, deflate, br" if brotli else "gzip, deflate"
+ACCEPT_ENCODING = "gzip, deflate, br"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 SLICE = 64 * 1024  # most decoded bytes produced by one decompression step
@@ -189,9 +186,8 @@ class ContentDecodingError(Exception):
 class BoundedDecoder:
     """Undoes a Content-Encoding in slices of at most SLICE bytes.
 
-    zlib's ``max_length`` keeps each step's output small, so the caller can count decoded bytes and stop at
-    its cap: a gzip bomb costs the cap in memory, not its expanded size. (Brotli, when installed, has no such
-    bound per step; one network chunk of brotli can still expand a lot before it is counted.)
+    zlib's ``max_length`` and brotli's ``output_buffer_limit`` keep each step's output small, so the caller can
+    count decoded bytes and stop at its cap: a gzip or brotli bomb costs the cap in memory, not its expanded size.
     """
 
     def __init__(self, content_encoding: str | None) -> None:
@@ -204,7 +200,7 @@ class BoundedDecoder:
         self._brotli = None
         if self.coding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        elif self.coding == "br" and brotli is not None:
+        elif self.coding == "br":
             self._brotli = brotli.Decompressor()
         elif self.coding not in (None, "deflate"):
             raise ContentDecodingError(f"unsupported content encoding {self.coding!r}")
@@ -214,11 +210,20 @@ class BoundedDecoder:
             if self.coding is None:
                 yield data
             elif self._brotli is not None:
-                yield self._brotli.process(data)
+                yield from self._unbrotli(data)
             else:
                 yield from self._inflate(data)
-        except (zlib.error, getattr(brotli, "error", zlib.error)) as exc:
+        except (zlib.error, brotli.error) as exc:
             raise ContentDecodingError(f"corrupt {self.coding} body: {exc}") from exc
+
+    def _unbrotli(self, data: bytes) -> Iterator[bytes]:
+        out = self._brotli.process(data, output_buffer_limit=SLICE)
+        while True:
+            if out:
+                yield out
+            if self._brotli.can_accept_more_data() or self._brotli.is_finished():
+                return
+            out = self._brotli.process(b"", output_buffer_limit=SLICE)  # output still pending: drain it
 
     def _inflate(self, data: bytes) -> Iterator[bytes]:
         if self._zlib is None:  # deflate: servers send zlib-wrapped or raw deflate; the first byte tells
