@@ -21,6 +21,9 @@ from bilat.settings import data_file
 
 SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 _NEGATION = re.compile(r"\b(?:not|n't|never|no|refused to|declined to|without)\b(?:\s+\w+){0,2}\s*$", re.I)
+# "was asked", "were deployed", "is backed": the grammatical subject is acted upon, or it is a state, not an act.
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", re.I)
+_AGENT = re.compile(r"^\S*\s+by\b", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:would|could|might|may|if|whether|plans? to|proposed|expected to|will)\b(?:\s+\w+){0,3}\s*$", re.I)
 
 
@@ -128,15 +131,26 @@ def find_interactions(
                 candidates = [a for a in actors if a[2] in states]  # cooperation is between the states named
             before = [a for a in candidates if a[0] < at and not a[3]]
             after = [a for a in candidates if a[0] > at]
-            if not before:
-                continue  # no actor before the cue: a passive or nominal phrase we do not attempt to read
-            # The actor nearest before the cue acts; the first other actor after it (or before it) is acted on.
-            source = before[-1]
-            target = next((a for a in after if a[1] != source[1]), None) or next(
-                (a for a in reversed(before) if a[1] != source[1]), None
-            )
-            if target is None:
-                continue
+            passive = bool(_PASSIVE.search(before_text))
+            if passive:
+                # "X was struck by Y": Y acts on X. Without a "by" agent there is no telling who acted.
+                agent_at = s_start + match.end()
+                if not _AGENT.match(text[agent_at : agent_at + 40]) or not before:
+                    continue
+                source = next((a for a in after if a[1] != before[-1][1]), None)
+                target = before[-1]
+                if source is None:
+                    continue
+            else:
+                if not before:
+                    continue  # no actor before the cue: a nominal phrase we do not attempt to read
+                # The actor nearest before the cue acts; the first other actor after it (or before it) is acted on.
+                source = before[-1]
+                target = next((a for a in after if a[1] != source[1]), None) or next(
+                    (a for a in reversed(before) if a[1] != source[1]), None
+                )
+                if target is None:
+                    continue
             if cue.category in SYMMETRIC and first_seen[target[1]] < first_seen[source[1]]:
                 source, target = target, source  # joint actions read in the order the text names the sides
             occurred_on, precision = dates.get(index, (published, "day" if published else None))
