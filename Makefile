@@ -8,7 +8,11 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 .PHONY: run test install dev validate corpus clean
 
-install: $(STAMP)
+install: $(STAMP) .env
+
+# `dagster dev` reads .env from the repo root: this points it at the repo's persistent instance.
+.env:
+	@echo "DAGSTER_HOME=$(CURDIR)/.dagster_home" > .env
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bilat needs Python >= 3.11 (set PYTHON=python3.11)")'
@@ -17,15 +21,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME)
+run: $(STAMP) .env
 	$(BIN)/bilat run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-dev: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME)
+dev: $(STAMP) .env
 	$(BIN)/dagster dev
 
 validate: $(STAMP)

@@ -24,6 +24,16 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+def _instance(dg):
+    """The persistent instance (so runs show in the UI's history and share its pools), else a throw-away one."""
+    home = settings.dagster_home()
+    if home is None:
+        return dg.DagsterInstance.ephemeral()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)  # Dagster reads it from the environment
+    return dg.DagsterInstance.get()
+
+
 def _run(args: argparse.Namespace) -> int:
     """Listings, one Dagster run per day worth running, then models, checks and publish."""
     # Dagster is imported here, not at module level: `bilat timeline` needs none of it.
@@ -46,7 +56,7 @@ def _run(args: argparse.Namespace) -> int:
         except SourcesError as exc:
             console.print(f"[red]{exc}[/]")
             return 2
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    instance = _instance(dg)
     console.print(f"[bold]bilat run[/]  sources {sources or 'the bundled corpus'}\n           warehouse {settings.warehouse_path()}")
     began = time.perf_counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -74,6 +84,31 @@ def _run(args: argparse.Namespace) -> int:
         console.print("[yellow]the sources had no documents for those days[/]")
         return 0
     return _timeline(argparse.Namespace(a=args.a, b=args.b, start=None, end=None, out=None))
+
+
+def _reprocess(args: argparse.Namespace) -> int:
+    """Re-derive a range of days from the raw store with the current rules; print what changed."""
+    import dagster as dg
+
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+    from rich.console import Console
+    from rich.table import Table
+
+    from bilat.pipelines.resources import default_resources
+    from bilat.pipelines.runs import reprocess
+
+    console = Console()
+    with console.status(f"reprocessing {args.start} … {args.end} from the raw store (no network)…"):
+        report, changes = reprocess(_instance(dg), default_resources(), args.start, args.end)
+    table = Table(title=f"reprocessed {len(report.days)} days with extractor {settings.EXTRACTOR_VERSION}: what changed")
+    for column in ("table", "rows before", "rows after", "added", "removed"):
+        table.add_column(column, justify="left" if column == "table" else "right")
+    for name, change in changes.items():
+        table.add_row(name, str(change.before), str(change.after), str(change.added), str(change.removed))
+    console.print(table)
+    for failure in report.failures:
+        console.print(f"[red]{failure}[/]")
+    return 0 if report.success else 1
 
 
 def _timeline(args: argparse.Namespace) -> int:
@@ -141,6 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--to", dest="end", type=_date, help="end (exclusive)")
     timeline.add_argument("--out", help="also draw the chart to this file: .png, or .html for a self-contained page")
     timeline.set_defaults(handler=_timeline)
+
+    again = commands.add_parser("reprocess", help="re-derive articles, extraction and marts for a range of days from the raw store, no network")
+    again.add_argument("--start", type=_date, required=True, help="first day")
+    again.add_argument("--end", type=_date, required=True, help="last day, inclusive")
+    again.set_defaults(handler=_reprocess)
 
     evaluation = commands.add_parser("eval", help="score extraction against gold-annotated articles (precision, recall, F1 per type)")
     evaluation.add_argument("--gold", default="tests/gold", help="folder of gold articles (default tests/gold)")

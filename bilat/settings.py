@@ -38,6 +38,16 @@ def sources_file() -> Path | None:
     return Path(configured).resolve() if configured else None
 
 
+def dagster_home() -> Path | None:
+    """The Dagster instance's folder: $DAGSTER_HOME, else .dagster_home/ under the working directory (the
+    repository's, which holds the dagster.yaml), else None (a throw-away instance)."""
+    configured = os.environ.get("DAGSTER_HOME")
+    if configured:
+        return Path(configured).resolve()
+    local = Path.cwd() / ".dagster_home"
+    return local.resolve() if (local / "dagster.yaml").is_file() else None
+
+
 def data_file(*parts: str) -> Path:
     """A data file shipped in bilat/data (gazetteers, ontology scores)."""
     return Path(str(resources.files("bilat").joinpath("data", *parts)))

@@ -42,7 +42,7 @@ with open(sys.argv[2], "a") as log:
 def _bilat_run(warehouse: Path, *extra: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "BILAT_WAREHOUSE": str(warehouse), "COLUMNS": "120"}
     env.pop("DAGSTER_HOME", None)
-    return subprocess.run([str(BIN / "bilat"), "run", *extra], env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run([str(BIN / "bilat"), "run", *extra], env=env, capture_output=True, text=True, timeout=600, cwd=warehouse.parent)
 
 
 def test_a_run_succeeds_while_an_analyst_holds_the_warehouse_open(tmp_path):

@@ -74,7 +74,7 @@ sources:
 def _run(tmp_path: Path, sources: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "BILAT_WAREHOUSE": str(tmp_path / "bilat.duckdb"), "COLUMNS": "120"}
     env.pop("DAGSTER_HOME", None)
-    return subprocess.run([str(BIN / "bilat"), "run", "--sources", str(sources)], env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run([str(BIN / "bilat"), "run", "--sources", str(sources)], env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
 
 
 def _query(tmp_path: Path, sql: str) -> list[tuple]:
@@ -143,7 +143,7 @@ sources:
         env = {**os.environ, "BILAT_WAREHOUSE": str(tmp_path / "bilat.duckdb"), "COLUMNS": "120"}
         env.pop("DAGSTER_HOME", None)
         result = subprocess.run([str(BIN / "bilat"), "run", "--sources", str(sources), "--start", "2023-08-08", "--end", "2023-08-10"],
-                                env=env, capture_output=True, text=True, timeout=300)
+                                env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
         windows = sorted(s.query["startdatetime"] for s in server.requests if s.path == "/api/v2/doc/doc")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert windows == ["20230808000000", "20230809000000", "20230810000000"]  # one daily window per partition
