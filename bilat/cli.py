@@ -86,6 +86,60 @@ def _run(args: argparse.Namespace) -> int:
     return _timeline(argparse.Namespace(a=args.a, b=args.b, start=None, end=None, out=None))
 
 
+def _backfill(args: argparse.Namespace) -> int:
+    """A real asset backfill through the webserver when one answers, else ranged runs in this process."""
+    import dagster as dg
+
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from bilat.pipelines import backfill
+    from bilat.pipelines.resources import default_resources
+
+    console = Console()
+    instance = _instance(dg)
+    first, last = backfill.partition_bounds()
+    if args.start < first or args.end > last or args.start > args.end:
+        console.print(f"[red]the range must lie within the partitions, {first} … {last}[/]")
+        return 2
+    try:
+        keys = backfill.selected_keys(args.select)
+    except backfill.BackfillError as exc:
+        console.print(f"[red]{exc}[/]")
+        return 2
+    days = backfill.days_to_run(instance, args.start, args.end, args.resume)
+    if not days:
+        console.print("nothing to do: every day of the range is materialized")
+        return 0
+    windows = backfill.to_windows(days)
+    console.print(f"[bold]bilat backfill[/] {len(days)} days in {len(windows)} ranged run(s), {args.start} … {args.end}")
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    use_webserver = not args.local and backfill.webserver_answers(args.dagster_url)
+    if not args.local and not use_webserver:
+        console.print(f"no Dagster webserver answers at {args.dagster_url}: running here, against {settings.dagster_home() or 'a throw-away instance'}")
+    if use_webserver:
+        try:
+            backfill_id = backfill.launch(args.dagster_url, windows, f"bilat backfill {args.start} … {args.end}", keys)
+        except backfill.BackfillError as exc:
+            console.print(f"[red]the webserver refused the backfill: {exc}[/]")
+            return 1
+        console.print(f"backfill [bold]{backfill_id}[/]: {args.dagster_url.rstrip('/')}/runs/b/{backfill_id}")
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("submitted", total=None)
+            status = backfill.follow(args.dagster_url, backfill_id,
+                                     lambda done, total, state: progress.update(task, completed=done, total=max(total, 1), description=state))
+        console.print(f"backfill {backfill_id}: {status}")
+        return 0 if status in {"COMPLETED", "COMPLETED_SUCCESS"} else 1
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("ranged runs", total=len(windows) + 1)
+        report = backfill.run_local(instance, default_resources(), windows, keys, lambda label: progress.update(task, advance=1, description=label))
+    for failure in report.failures:
+        console.print(f"[red]{failure}[/]")
+    console.print(f"{report.runs} runs {'succeeded' if report.success else 'with FAILURES'}; they are in the UI's run history")
+    return 0 if report.success else 1
+
+
 def _reprocess(args: argparse.Namespace) -> int:
     """Re-derive a range of days from the raw store with the current rules; print what changed."""
     import dagster as dg
@@ -176,6 +230,15 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--to", dest="end", type=_date, help="end (exclusive)")
     timeline.add_argument("--out", help="also draw the chart to this file: .png, or .html for a self-contained page")
     timeline.set_defaults(handler=_timeline)
+
+    fill = commands.add_parser("backfill", help="materialize a range of days as a Dagster backfill (through the webserver when one runs)")
+    fill.add_argument("--start", type=_date, required=True, help="first day")
+    fill.add_argument("--end", type=_date, required=True, help="last day, inclusive")
+    fill.add_argument("--select", help="assets to materialize, e.g. raw/documents,core/articles (default: all)")
+    fill.add_argument("--resume", action="store_true", help="only the days whose last materialization is missing or failed")
+    fill.add_argument("--local", action="store_true", help="run in this process even if a webserver answers")
+    fill.add_argument("--dagster-url", default="http://127.0.0.1:3000", help="the Dagster webserver (default the local one)")
+    fill.set_defaults(handler=_backfill)
 
     again = commands.add_parser("reprocess", help="re-derive articles, extraction and marts for a range of days from the raw store, no network")
     again.add_argument("--start", type=_date, required=True, help="first day")

@@ -6,13 +6,15 @@ range: 2014-2025 is over 4,000 days, of which the bundled corpus fills a few doz
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
+from filelock import FileLock
 
 from bilat.assets.checks import asset_checks
 from bilat.assets.extraction import claims, entity_mentions, interactions
@@ -27,6 +29,19 @@ from bilat.sources.config import ArchiveSpec, GdeltSpec
 from bilat.warehouse.publish import publish
 
 DERIVE = (parsed_articles, entity_mentions, claims, interactions)  # everything after the raw store
+RUN_LOCK_TIMEOUT_S = 3600
+
+
+@contextlib.contextmanager
+def whole_run_lock(resources: dict) -> Iterator[None]:
+    """Held by a command-line run from start to publish, so a second one started meanwhile waits for it rather
+    than interleaving its days with ours (each write already waits for the other's; this keeps runs whole)."""
+    working = resources["warehouse"].working
+    working.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{working}.run.lock", timeout=RUN_LOCK_TIMEOUT_S):
+        yield
+
+
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
@@ -111,15 +126,16 @@ def run_all(
     """The whole pipeline: refresh listings, one run per day worth running, then models, checks and publish.
     ``on_plan`` is told the days before they run and ``after_run`` the label of each finished run."""
     report = RunReport()
-    if any(isinstance(s, LISTING_KINDS) for s in resources["sources"].specs()):
-        report.add(run_listings(instance, resources))
-    days = plan_days(resources, start, end)
-    on_plan(days)
-    for day in days:
-        report.add(run_partition(day, instance, resources))
-        after_run(f"partition {day}")
-    report.add(run_models(instance, resources))
-    after_run("models, checks, publish")
+    with whole_run_lock(resources):
+        if any(isinstance(s, LISTING_KINDS) for s in resources["sources"].specs()):
+            report.add(run_listings(instance, resources))
+        days = plan_days(resources, start, end)
+        on_plan(days)
+        for day in days:
+            report.add(run_partition(day, instance, resources))
+            after_run(f"partition {day}")
+        report.add(run_models(instance, resources))
+        after_run("models, checks, publish")
     report.days = days
     return report
 
@@ -148,7 +164,7 @@ def reprocess(
         days = [d for (d,) in con.execute(
             "SELECT DISTINCT partition_date FROM raw.documents WHERE partition_date BETWEEN ? AND ? ORDER BY 1", [start, end]).fetchall()]
     report = RunReport(days=days)
-    with tempfile.TemporaryDirectory() as tmp:
+    with whole_run_lock(resources), tempfile.TemporaryDirectory() as tmp:
         before = Path(tmp) / "before.duckdb"
         publish(warehouse.working, before)  # a consistent copy to compare with
         for day in days:
