@@ -19,6 +19,8 @@ def results(stage: StageResult, keys: set[dg.AssetKey] | None = None) -> list[dg
             "dagster/row_count": dg.MetadataValue.int(count),
             "preview": dg.MetadataValue.md(markdown_table(stage.previews.get(table, []))),
         }
+        if len(stage.rows_by_day.get(table, {})) > 1:
+            metadata["rows_by_day"] = dg.MetadataValue.json(stage.rows_by_day[table])
         if table in ("core.document_outcomes", "raw.discovered"):  # what became of each: they add up
             metadata.update({f"outcome/{k}": dg.MetadataValue.int(v) for k, v in stage.outcomes.items()})
         if stage.problems and not out:

@@ -47,10 +47,16 @@ class StageResult:
     outcomes: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # sources that could not be read (the run goes on)
 
+    rows_by_day: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> day -> rows
+
     def add(self, name: str, batch: pa.Table, written: int) -> None:
         self.counts[name] = written
         columns = [c for c in batch.column_names if c not in PREVIEW_SKIP]
         self.previews[name] = batch.select(columns).slice(0, PREVIEW_ROWS).to_pylist()
+        if "partition_date" in batch.column_names and batch.num_rows:
+            # A ranged run records one materialization per day with the same metadata: keep each day's count.
+            days = batch.group_by("partition_date").aggregate([([], "count_all")]).to_pylist()
+            self.rows_by_day[name] = {str(d["partition_date"]): d["count_all"] for d in days}
 
 
 def _window_articles(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[dict]:
