@@ -26,7 +26,7 @@ def fold(text: str | None) -> str:
     """Lower-case, ASCII, no punctuation, doubled letters single: 'Al-Abassi' ~ 'al-Abbasi' ~ 'Abbasi'."""
     text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
-    text = re.sub(r"\b(?:al|el|the)\s", "", text)
+    text = re.sub(r"\b(?:al|el|the)\b", " ", text)  # as whole words, wherever they stand
     return re.sub(r"(\w)\1", r"\1", " ".join(text.split()))
 
 

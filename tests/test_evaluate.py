@@ -53,6 +53,8 @@ def test_wrong_gold_facts_lower_the_scores():
 
 def test_names_fold_across_transliterations():
     assert fold("Al-Abassi") == fold("al-Abbasi") == fold("Abbasi")
+    # a quote opening that ends on an article still prefixes the quote
+    assert fold("These talks will help carry the coalition's mission").startswith(fold("These talks will help carry the"))
 
 
 def test_bilat_eval_prints_the_table_on_the_gold_set():

@@ -20,6 +20,7 @@ FOREIGN_POSTS = {"Ambassador", "Special Envoy", "Chargé d'Affaires"}  # "US Amb
 CLOSING = {",", ".", ";", ":", ")", "—", "–", "!", "?", "and", "who", "said", "says", "told", "added"}
 _RANK_TITLES = {"General", "Lieutenant General", "Major General", "Brigadier General", "Colonel", "Lieutenant Colonel",
                 "Admiral", "Vice Admiral", "Rear Admiral", "Major", "Captain", "Sergeant"}
+SPEECH_VERBS = {"said", "says", "told", "added", "noted", "stressed", "warned", "argued", "explained", "wrote", "insisted"}
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
           "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
@@ -259,6 +260,52 @@ class _ArticleEntities:
     def _inside_person(self, i: int) -> bool:
         return any(s <= i < e for s, (e, _, _) in self.person_spans.items())
 
+    def find_named_speakers(self) -> None:
+        """'…,” Abdul-Ghani said.': a capitalised name that speaks is a person, and so is the fuller name it
+        shortens earlier in the article ('Hayan Abdul-Ghani'), even when no title introduced them."""
+        for i, token in enumerate(self.tokens):
+            if token.text not in SPEECH_VERBS or i == 0 or self._inside_person(i - 1) or i - 1 in self.gaz_at:
+                continue
+            start = i
+            while start > 0 and self._continues_name(start - 1):
+                start -= 1
+            while start < i and not self._is_name_word(start):
+                start += 1
+            if start == i or self._inside_person(start) or any(self._inside_gaz(k) for k in range(start, i)):
+                continue
+            if start > 0 and self._tok(start - 1)[:1].isupper() and self._tok(start - 1) not in {"“", '"'}:
+                continue  # part of a longer capitalised phrase ("The Foreign Ministry said"): not a name
+            surname = tuple(t.text for t in self.tokens[start:i])
+            full = self._earlier_full_name(surname, start) if len(surname) == 1 or surname[-2:-1] == ("-",) else None
+            if full:
+                pid = self._add_person(*full, "speaker")
+                self.person_spans[start] = (i, pid, "short_form")
+            elif i - start >= 2:
+                self._add_person(start, i, "speaker")
+
+    def _continues_name(self, k: int) -> bool:
+        """Token k can extend a name leftwards: a name word, a particle ('al'), or a hyphen after either."""
+        particle = lambda j: self._tok(j).lower() in self.gaz.name_particles  # noqa: E731
+        return self._is_name_word(k) or particle(k) or (self._tok(k) == "-" and k > 0 and (self._is_name_word(k - 1) or particle(k - 1)))
+
+    def _inside_gaz(self, k: int) -> bool:
+        return any(s <= k < e for s, e, _ in self.gaz_at.values())
+
+    def _earlier_full_name(self, surname: tuple[str, ...], before: int) -> tuple[int, int] | None:
+        """The first name sequence of two or more words, before ``before``, ending with ``surname``."""
+        n = len(surname)
+        for end in range(n, before + 1):
+            if tuple(t.text for t in self.tokens[end - n : end]) != surname:
+                continue
+            start = end - n
+            while start > 0 and self._continues_name(start - 1):
+                start -= 1
+            while start < end and not self._is_name_word(start):
+                start += 1
+            if end - start > n and not self._inside_person(start) and not any(self._inside_gaz(k) for k in range(start, end)):
+                return start, end
+        return None
+
     def add_short_forms(self) -> None:
         """Surnames and 'al-' forms of people already named in this article: 'Austin', 'Al-Abassi', 'Abadi'."""
         forms: dict[tuple[str, ...], str] = {}
@@ -346,5 +393,6 @@ def find_entities(text: str, tokens: list[Token], sentences: SentenceIndex, gaz:
     state.find_titled_people()
     state.add_gazetteer_people()
     state.find_appositives()
+    state.find_named_speakers()
     state.add_short_forms()
     return state.findings()
