@@ -3,7 +3,7 @@ archive, its capture day), so nothing falls outside the partition space."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import dagster as dg
 
@@ -17,12 +17,3 @@ def window(context: dg.AssetExecutionContext) -> tuple[date, date]:
     """[start, end) of the partition or partition range being materialized."""
     tw = context.partition_time_window
     return tw.start.date(), tw.end.date()
-
-
-def all_partitions_range() -> tuple[str, str]:
-    """First and last partition key: the whole history up to today."""
-    return FIRST_DAY, date.today().isoformat()
-
-
-def next_day(day: date) -> date:
-    return day + timedelta(days=1)
