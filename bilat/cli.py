@@ -29,9 +29,17 @@ def _instance(dg):
     home = settings.dagster_home()
     if home is None:
         return dg.DagsterInstance.ephemeral()
+    from filelock import FileLock
+
     home.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(home)  # Dagster reads it from the environment
-    return dg.DagsterInstance.get()
+    # Two `bilat` processes opening a new instance at once would both create its SQLite tables, and one fails
+    # ("table ... already exists"); the first creates them under this lock, the second then finds them.
+    with FileLock(home / ".bilat-instance.lock"):
+        instance = dg.DagsterInstance.get()
+        instance.get_runs(limit=1)
+        instance.get_event_records(dg.EventRecordsFilter(dg.DagsterEventType.ASSET_MATERIALIZATION), limit=1)
+    return instance
 
 
 def _run(args: argparse.Namespace) -> int:
