@@ -38,7 +38,7 @@ def _instance(dg):
     with FileLock(home / ".bilat-instance.lock"):
         instance = dg.DagsterInstance.get()
         instance.get_runs(limit=1)
-        instance.get_event_records(dg.EventRecordsFilter(dg.DagsterEventType.ASSET_MATERIALIZATION), limit=1)
+        instance.get_latest_materialization_event(dg.AssetKey("bilat"))
     return instance
 
 
