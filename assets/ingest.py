@@ -5,10 +5,10 @@ import dagster as dg
 
 from bilat.assets.metadata import results
 from bilat import stages
-from bilat.pipelines.partitions import daily_partitions, window
+from bilat.pipelines.partitions import backfill_policy, daily_partitions, window
 from bilat.pipelines.resources import WAREHOUSE_POOL, SourcesResource, WarehouseResource
 
-PARTITIONED = dict(partitions_def=daily_partitions, backfill_policy=dg.BackfillPolicy.single_run(), pool=WAREHOUSE_POOL)
+PARTITIONED = dict(partitions_def=daily_partitions, backfill_policy=backfill_policy, pool=WAREHOUSE_POOL)
 
 
 @dg.asset(key=["raw", "listings"], group_name="raw", kinds={"python", "duckdb"}, pool=WAREHOUSE_POOL)

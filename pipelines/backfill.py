@@ -2,7 +2,7 @@
 
 With a webserver answering, a real asset backfill is submitted (GraphQL ``launchPartitionBackfill``, which
 ``DagsterGraphQLClient`` has no method for) and the daemon executes it under each asset's backfill policy:
-the partitioned assets are single-run, so a range is one run, not one per day. Without one (or with
+the partitioned assets run up to a year of days per run, so a range is a few runs, not one per day. Without one (or with
 ``--local``), the same ranged run is executed in this process against the persistent instance, so it shows in
 the UI's run history afterwards. ``resume`` limits either to the days whose last materialization is missing
 or failed.
@@ -19,7 +19,7 @@ import dagster as dg
 import httpx
 
 from bilat.pipelines.jobs import all_assets, python_assets
-from bilat.pipelines.partitions import daily_partitions
+from bilat.pipelines.partitions import DAYS_PER_RUN, daily_partitions
 from bilat.pipelines.runs import QUIET, RunReport, run_models, whole_run_lock
 
 LAUNCH = """
@@ -61,11 +61,11 @@ class Window:
         return [(self.start + timedelta(days=n)).isoformat() for n in range((self.end - self.start).days + 1)]
 
 
-def to_windows(days: list[date]) -> list[Window]:
-    """Contiguous runs of days: each becomes one ranged run."""
+def to_windows(days: list[date], max_days: int = DAYS_PER_RUN) -> list[Window]:
+    """Contiguous runs of days, at most ``max_days`` long (the assets' backfill policy): each one ranged run."""
     windows: list[Window] = []
     for day in sorted(days):
-        if windows and day == windows[-1].end + timedelta(days=1):
+        if windows and day == windows[-1].end + timedelta(days=1) and len(windows[-1].keys) < max_days:
             windows[-1] = Window(windows[-1].start, day)
         else:
             windows.append(Window(day, day))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from graphlib import TopologicalSorter
 from importlib import resources
 
 import duckdb
@@ -58,14 +59,17 @@ class SqlModel:
 
 
 def discover_models() -> list[SqlModel]:
+    """Every model in ``sql/``, each after the models it reads (so building them in this order works)."""
     root = resources.files("bilat.sql")
-    models = []
+    models = {}
     for schema in ("staging", "marts"):
         folder = root.joinpath(schema)
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".sql"):
-                models.append(SqlModel(schema, entry.name[:-4], entry.read_text(encoding="utf-8")))
-    return models
+                model = SqlModel(schema, entry.name[:-4], entry.read_text(encoding="utf-8"))
+                models[model.qualified] = model
+    order = TopologicalSorter({name: [t for t in m.reads if t in models] for name, m in models.items()}).static_order()
+    return [models[name] for name in order]
 
 
 def build_model(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
