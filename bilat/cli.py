@@ -215,7 +215,15 @@ def _eval(args: argparse.Namespace) -> int:
         table.add_row(row["type"], str(row["gold"]), str(row["predicted"]), str(row["matched"]),
                       f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"[{colour}]{row['f1']:.3f}[/]",
                       f"{target:.2f}" if target else "")
-    Console().print(table)
+    console = Console(width=max(Console().width, 100))
+    console.print(table)
+    for kind in args.misses or []:
+        if kind not in evaluation.misses:
+            console.print(f"[red]no type {kind!r}; the types are {', '.join(evaluation.misses)}[/]")
+            return 2
+        console.print(f"\n[bold]{kind}[/]: what the gold has and nothing matched (missed), what was found and is not in the gold (spurious)")
+        for miss in evaluation.misses[kind]:
+            console.print(f"  {miss.article}  [{'yellow' if miss.kind == 'missed' else 'magenta'}]{miss.kind:8}[/] {miss.item}", highlight=False, soft_wrap=True)
     return 0
 
 
@@ -255,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluation = commands.add_parser("eval", help="score extraction against gold-annotated articles (precision, recall, F1 per type)")
     evaluation.add_argument("--gold", default="tests/gold", help="folder of gold articles (default tests/gold)")
+    evaluation.add_argument("--misses", action="append", metavar="TYPE",
+                            help='also list the missed and spurious items of this type (e.g. "interactions"); repeatable')
     evaluation.set_defaults(handler=_eval)
     return parser
 

@@ -53,26 +53,43 @@ class Score:
         self.gold, self.predicted, self.matched = self.gold + gold, self.predicted + predicted, self.matched + matched
 
 
-def _match(gold: list, predicted: list, same: Callable[[object, object], bool]) -> int:
-    """Greedy one-to-one matching; returns how many gold items found a partner."""
+@dataclass
+class Miss:
+    """A gold item nothing matched (``missed``) or a prediction matching no gold item (``spurious``)."""
+
+    article: str
+    kind: str  # missed | spurious
+    item: str
+
+
+def _match(gold: list, predicted: list, same: Callable[[object, object], bool]) -> tuple[int, list, list]:
+    """Greedy one-to-one matching: (how many gold items found a partner, gold items left, predictions left)."""
     free = list(predicted)
-    matched = 0
+    unmatched = []
     for g in gold:
         for i, p in enumerate(free):
             if same(g, p):
-                matched += 1
                 del free[i]
                 break
-    return matched
+        else:
+            unmatched.append(g)
+    return len(gold) - len(unmatched), unmatched, free
 
 
 @dataclass
 class Evaluation:
     scores: dict[str, Score] = field(default_factory=dict)
+    misses: dict[str, list[Miss]] = field(default_factory=dict)
     articles: int = 0
 
     def score(self, kind: str) -> Score:
         return self.scores.setdefault(kind, Score())
+
+    def add(self, kind: str, article: str, gold: list, predicted: list, same: Callable[[object, object], bool]) -> None:
+        matched, missed, spurious = _match(gold, predicted, same)
+        self.score(kind).add(len(gold), len(predicted), matched)
+        self.misses.setdefault(kind, []).extend(
+            [Miss(article, "missed", _show(g)) for g in missed] + [Miss(article, "spurious", _show(p)) for p in spurious])
 
     def rows(self) -> list[dict]:
         return [
@@ -80,6 +97,15 @@ class Evaluation:
              "precision": round(s.precision, 3), "recall": round(s.recall, 3), "f1": round(s.f1, 3)}
             for kind, s in self.scores.items()
         ]
+
+
+def _show(item) -> str:
+    if isinstance(item, dict):
+        return ", ".join(f"{k}={v}" for k, v in item.items() if k != "surfaces")
+    fields = getattr(item, "__dataclass_fields__", None)
+    if fields:
+        return ", ".join(f"{k}={getattr(item, k)!r}" for k in fields if k not in {"start", "end", "sentence_index", "text_start", "text_end"})
+    return str(item)
 
 
 def _names_of(entity_id: str, findings) -> set[str]:
@@ -116,6 +142,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
     interactions = extract_interactions(article, findings, claims.events)
     annotations = gold.get("gold") or {}
     evaluation.articles += 1
+    name = gold.get("id", f"article {evaluation.articles}")
 
     # Entities: a predicted entity is right when one of its surfaces is a surface of a gold entity.
     gold_entities = annotations.get("entities")
@@ -123,7 +150,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
     surfaces = {eid: {fold(m.surface) for m in findings.mentions if m.entity_id == eid} for eid in predicted_ids}
     same_entity = lambda g, eid: bool({fold(s) for s in g.get("surfaces", [g["name"]])} & surfaces[eid]) or g.get("id") == eid  # noqa: E731
     if gold_entities is not None:  # the dev corpus does not annotate entities: not scored there
-        evaluation.score("entities").add(len(gold_entities), len(predicted_ids), _match(gold_entities, predicted_ids, same_entity))
+        evaluation.add("entities", name, gold_entities, predicted_ids, same_entity)
 
     # Person-office attribution: the right person, the office (wording aside) and the office's country.
     gold_roles = annotations.get("roles") or []
@@ -134,7 +161,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
         return (_person_matches(g["person"], r.person_id, findings) and (title == wanted or wanted in title or title in wanted)
                 and (g.get("country") is None or g.get("country") == r.country_code))
 
-    evaluation.score("person-office").add(len(gold_roles), len(predicted_roles), _match(gold_roles, predicted_roles, same_role))
+    evaluation.add("person-office", name, gold_roles, predicted_roles, same_role)
 
     # Quotes: the right words (by their opening) attributed to the right speaker.
     gold_quotes = annotations.get("quotes") or []
@@ -144,7 +171,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
 
     kinds = set(annotations.get("quote_kinds") or ("direct", "partial", "reported"))
     predicted_quotes = [q for q in claims.quotes if q.kind in kinds]
-    evaluation.score("quote speaker").add(len(gold_quotes), len(predicted_quotes), _match(gold_quotes, predicted_quotes, same_quote))
+    evaluation.add("quote speaker", name, gold_quotes, predicted_quotes, same_quote)
 
     # Quantities: value, unit and bound all right.
     gold_quantities = annotations.get("quantities") or []
@@ -152,7 +179,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
     def same_quantity(g, q) -> bool:
         return abs(float(g["value"]) - q.value) <= 1e-6 * max(1.0, abs(q.value)) and g["unit"] == q.unit and g.get("bound", "exact") == q.bound
 
-    evaluation.score("quantities").add(len(gold_quantities), len(claims.quantities), _match(gold_quantities, claims.quantities, same_quantity))
+    evaluation.add("quantities", name, gold_quantities, claims.quantities, same_quantity)
 
     # Dates: the expression found and resolved to the right value and precision.
     gold_dates = annotations.get("dates") or []
@@ -163,7 +190,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
         same_text = "text" not in g or strip(g["text"]) == strip(e.date_text)  # the dev corpus annotates no text
         return same_text and value == (e.event_date.isoformat() if e.event_date else None) and g.get("precision") == e.precision
 
-    evaluation.score("date value").add(len(gold_dates), len(claims.events), _match(gold_dates, claims.events, same_date))
+    evaluation.add("date value", name, gold_dates, claims.events, same_date)
 
     # Interactions: sides and PLOVER type (either order for joint actions).
     gold_interactions = annotations.get("interactions") or []
@@ -176,7 +203,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
         backward = _actor_matches(g["source"], i.target_id, findings) and _actor_matches(g["target"], i.source_id, findings)
         return forward or (i.category in SYMMETRIC and backward)
 
-    evaluation.score("interactions").add(len(gold_interactions), len(predicted), _match(gold_interactions, predicted, same_interaction))
+    evaluation.add("interactions", name, gold_interactions, predicted, same_interaction)
 
 
 def load_gold(folder: Path) -> Iterable[dict]:
@@ -197,6 +224,7 @@ def _from_corpus(article: dict) -> dict:
         return {"date": full, "precision": e["precision"]}
 
     return {
+        "id": article.get("id") or article.get("slug"),
         "published": published,
         "text": f"{article['dateline']} — {article['body'].strip()}",
         "gold": {
