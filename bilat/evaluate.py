@@ -20,6 +20,7 @@ import yaml
 from bilat.extract.gazetteer import default_gazetteer
 from bilat.extract.interactions import SYMMETRIC
 from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
+from bilat.extract.text import tokenize
 
 
 def fold(text: str | None) -> str:
@@ -108,6 +109,21 @@ def _show(item) -> str:
     return str(item)
 
 
+def _canonical_title(title: str) -> str:
+    """Every office and rank in a title in its gazetteer wording, so wording aside the same office compares
+    equal: "Defense Secretary" and "Secretary of Defense", "Maj. Gen." and "Major General"."""
+    gaz, tokens, words, i = default_gazetteer(), tokenize(title), [], 0
+    while i < len(tokens):
+        hit = gaz.lookup_lower(gaz.offices, tokens, i) or gaz.lookup_lower(gaz.ranks, tokens, i)
+        if hit:
+            i, canonical = hit
+            words.append(canonical)
+        else:
+            words.append(tokens[i].text)
+            i += 1
+    return fold(" ".join(words))
+
+
 def _names_of(entity_id: str, findings) -> set[str]:
     entity = findings.entities.get(entity_id)
     names = {fold(m.surface) for m in findings.mentions if m.entity_id == entity_id}
@@ -157,7 +173,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
     predicted_roles = list({(r.person_id, fold(r.title), r.country_code): r for r in findings.roles}.values())
 
     def same_role(g, r) -> bool:
-        title, wanted = fold(r.title), fold(g["title"])
+        title, wanted = _canonical_title(r.title), _canonical_title(g["title"])
         return (_person_matches(g["person"], r.person_id, findings) and (title == wanted or wanted in title or title in wanted)
                 and (g.get("country") is None or g.get("country") == r.country_code))
 

@@ -35,7 +35,7 @@ def _no_progress(items: Iterable) -> Iterable:
 
 PREVIEW_ROWS = 10
 STORY_WINDOW = timedelta(days=7)  # syndicated copies appear within days of each other
-PREVIEW_SKIP = {"text", "partition_date", "extractor_version", "sentence_index", "simhash", "text_hash"}  # long or repeated on every row
+PREVIEW_SKIP = {"text", "partition_date", "extractor_version", "gazetteer_version", "sentence_index", "simhash", "text_hash"}  # long or repeated on every row
 
 
 @dataclass
@@ -162,7 +162,8 @@ def extract_entity_mentions(con, start: date, end: date, progress: Progress = _n
     for row in progress(_window_articles(con, start, end)):
         article = _article_text(row)
         found = extract_entities(article, gaz)
-        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION}
+        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION,
+                 "gazetteer_version": gaz.version}
         for m in found.mentions:
             mentions.append({**asdict(m), **stamp, "start_char": m.start, "end_char": m.end})
             aliases.add((m.entity_id, m.surface))
@@ -187,7 +188,8 @@ def extract_claims_stage(con, start: date, end: date, progress: Progress = _no_p
         article = _article_text(row)
         found = extract_entities(article, gaz)
         claims = extract_claims(article, found)
-        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION}
+        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION,
+                 "gazetteer_version": gaz.version}
         quotes += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quotes]
         quantities += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quantities]
         role_country = {r.person_id: r.country_code for r in found.roles if r.country_code}
@@ -212,7 +214,8 @@ def extract_interactions_stage(con, start: date, end: date, progress: Progress =
         article = _article_text(row)
         found = extract_entities(article, gaz)
         claims = extract_claims(article, found)
-        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION}
+        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION,
+                 "gazetteer_version": gaz.version}
         interactions += [
             {**asdict(i), **stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end}
             for i in extract_interactions(article, found, claims.events)

@@ -181,8 +181,8 @@ def reprocess(
 
 
 def _change(con, table: str, start: date, end: date) -> Change:
-    # extractor_version is left out: a new version alone is not a changed fact
-    rows = lambda db: f"SELECT * EXCLUDE (extractor_version) FROM {db}{table} WHERE partition_date BETWEEN ? AND ?" if table != "core.document_outcomes" else f"SELECT * FROM {db}{table} WHERE partition_date BETWEEN ? AND ?"  # noqa: E731
+    # the versions are left out: a new version alone is not a changed fact
+    rows = lambda db: f"SELECT * EXCLUDE (extractor_version, gazetteer_version) FROM {db}{table} WHERE partition_date BETWEEN ? AND ?" if table != "core.document_outcomes" else f"SELECT * FROM {db}{table} WHERE partition_date BETWEEN ? AND ?"  # noqa: E731
     count = lambda sql, n: con.execute(f"SELECT count(*) FROM ({sql})", [start, end] * n).fetchall()[0][0]  # noqa: E731
     return Change(
         before=count(rows("before."), 1),

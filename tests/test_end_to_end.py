@@ -216,3 +216,12 @@ def test_reprocessing_rederives_a_range_from_the_raw_store_and_says_what_changed
     assert (changes["core.quantities"].added, changes["core.quantities"].removed) == (1, 0)
     assert all((c.added, c.removed) == (0, 0) for name, c in changes.items() if name != "core.quantities")
     assert (tmp_path / "bilat.duckdb").exists()  # published again
+
+
+def test_extracted_rows_carry_the_extractor_and_gazetteer_versions(bundled_run):
+    from bilat.extract.gazetteer import default_gazetteer
+    from bilat.settings import EXTRACTOR_VERSION
+
+    for table in ("core.mentions", "core.roles", "core.quotes", "core.quantities", "core.events", "core.interactions"):
+        stamps = bundled_run.query(f"SELECT DISTINCT extractor_version, gazetteer_version FROM {table}")
+        assert stamps == [(EXTRACTOR_VERSION, default_gazetteer().version)], table

@@ -85,3 +85,23 @@ def test_interactions_are_coded_once_and_negations_dropped():
     assert consults[0].occurred_on == date(2023, 9, 12) and consults[0].date_basis == "text"
     # "did not sign a new deal" is not an AGREE
     assert not [i for i in interactions if i.category == "AGREE" and "did not" in TEXT[i.start : i.end]]
+
+
+def test_the_secretary_and_the_king_resolve_to_the_office_holder_named_before():
+    text = ("AMMAN — US Secretary of Defense Lloyd J. Austin III met King Abdullah II on Tuesday. The secretary thanked "
+            "Jordan for its help. “We stand together,” the king told reporters after the meeting.")
+    _, entities, claims, _ = _run(text)
+    references = {m.surface: m.entity_id for m in entities.mentions if m.method == "title_reference"}
+    assert references == {"The secretary": "person:lloyd-j-austin-iii", "the king": "person:abdullah-ii"}
+    assert [q.speaker_id for q in claims.quotes if q.text.startswith("We stand")] == ["person:abdullah-ii"]
+
+
+def test_an_office_without_a_country_takes_the_datelines_but_a_bare_rank_does_not():
+    text = ("KARBALA — Governor Samira Hadi said the roads were ready. Army Col. Tom Reade, who flew in on Monday, "
+            "toured the site. The General Assembly was not in session and General Electric sent engineers.")
+    _, entities, _, _ = _run(text)
+    roles = {(r.person_id, r.title, r.country_code) for r in entities.roles}
+    assert ("person:samira-hadi", "Governor", "IRQ") in roles
+    assert ("person:tom-reade", "Colonel", None) in roles
+    people = {e for e, entity in entities.entities.items() if entity.kind == "person"}
+    assert people == {"person:samira-hadi", "person:tom-reade"}  # "General Assembly", "General Electric" are no one

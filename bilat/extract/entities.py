@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from bilat.extract.gazetteer import Entity, Gazetteer, person_id
-from bilat.extract.text import SentenceIndex, Token
+from bilat.extract.text import DATELINE, SentenceIndex, Token, tokenize
 
 QUALIFIER_WORDS = {"of", "for", "to", "on"}
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
@@ -33,7 +33,7 @@ class Mention:
     start: int
     end: int
     sentence_index: int
-    method: str  # gazetteer | title | appositive | short_form | model
+    method: str  # gazetteer | title | appositive | speaker | short_form | title_reference | model
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,8 @@ class _ArticleEntities:
         while j < len(self.tokens) and consumed < 10:
             entity = self._entity(j)
             if entity and entity.kind != "person":
-                country = country or (entity.entity_id if entity.kind == "country" else None)
+                # "to Iraq", "of Karbala", "of U.S. Central Command": the country, or the one the place or body is in
+                country = country or (entity.entity_id if entity.kind == "country" else entity.country_code)
                 j, consumed = self.gaz_at[j][1], consumed + 1
             elif self._tok(j).lower() in self.gaz.office_words or self._tok(j) in {"-", "–", "—"}:
                 j, consumed = j + 1, consumed + 1
@@ -219,12 +220,21 @@ class _ArticleEntities:
             elif name_end == j:
                 i = max(prefix.end, i + 1)
                 continue
-            if name_end - j == 1 and not prefix.office and not prefix.rank:
-                i = name_end
+            if name_end - j == 1 and not prefix.office and not self._known_surname(j):
+                i = name_end  # "General Assembly", "General Electric": a rank word before one unknown word
                 continue
             pid = self._add_person(j, name_end, "title")
             self._add_role(pid, prefix)
             i = name_end
+
+    def _known_surname(self, i: int) -> bool:
+        """Token i is the surname of a person the gazetteer knows or this article has already named."""
+        word = self._tok(i)
+        if (hit := self.gaz_at.get(i)) and self.gaz.entities[hit[2]].kind == "person":
+            return True
+        if any(self._tok(e - 1) == word and e - s > 1 for s, (e, _, _) in self.person_spans.items()):
+            return True
+        return any(e.kind == "person" and any(a.split()[-1] == word for a in (e.name, *e.aliases)) for e in self.gaz.entities.values())
 
     def find_appositives(self) -> None:
         """'NAME, [the] [country] OFFICE [qualifier],' — the office belongs to NAME."""
@@ -237,7 +247,9 @@ class _ArticleEntities:
             prefix = self._prefix(k)
             if prefix is None or prefix.office is None or self._tok(prefix.end) not in CLOSING:
                 continue
-            person = next(((s, e, pid) for s, (e, pid, _) in self.person_spans.items() if e == c), None)
+            # the name ends at the comma, or at the period of "Jr." before it
+            person = next(((s, e, pid) for s, (e, pid, _) in self.person_spans.items()
+                           if e == c or (e == c - 1 and self._tok(e) == ".")), None)
             if person is None:
                 start = c
                 while start > 0 and (self._is_name_word(start - 1) or self._tok(start - 1) in {"-", "."} | NAME_SUFFIXES or self._tok(start - 1).lower() in self.gaz.name_particles):
@@ -254,7 +266,7 @@ class _ArticleEntities:
 
     def add_gazetteer_people(self) -> None:
         for i, (_, j, eid) in self.gaz_at.items():
-            if self.gaz.entities[eid].kind == "person" and not self._inside_person(i):
+            if self.gaz.entities[eid].kind == "person" and not self._inside_person(i) and not any(i < s < j for s in self.person_spans):
                 self.person_spans[i] = (j, eid, "gazetteer")
 
     def _inside_person(self, i: int) -> bool:
@@ -337,6 +349,42 @@ class _ArticleEntities:
             else:
                 i += 1
 
+    def _dateline_country(self) -> str | None:
+        """The country of the dateline city ("BAGHDAD —" -> IRQ), when the text starts with one."""
+        match = DATELINE.match(self.text)
+        if not match:
+            return None
+        city = match["dateline"].split(",")[0].strip().title()
+        entity = self.gaz.entities.get(self.gaz.phrases.get(tuple(t.text for t in tokenize(city)), ""))
+        return entity.country_code if entity else None
+
+    def resolve_title_references(self) -> None:
+        """'the secretary', 'The king': the latest person named before them who holds an office with that word."""
+        if not self.gaz.references:
+            return
+        longest = max(len(r) for r in self.gaz.references)
+        for i, token in enumerate(self.tokens):
+            if token.text not in {"the", "The"} or self._inside_person(i + 1):
+                continue
+            words = next((r for n in range(longest, 0, -1)
+                          if (r := tuple(self._tok(k).lower() for k in range(i + 1, i + 1 + n))) in self.gaz.references), None)
+            if words is None:
+                continue
+            end = i + 1 + len(words)
+            if self._is_name_word(end) or self._tok(end).lower() in QUALIFIER_WORDS or self._tok(end) in {"'", "’"}:
+                continue  # "the Prime Minister Mohammed …", "the minister of oil", "the minister's": not a reference
+            pid = self._latest_holder(" ".join(words), self.tokens[i].start)
+            if pid:
+                self.person_spans[i] = (end, pid, "title_reference")
+
+    def _latest_holder(self, words: str, before: int) -> str | None:
+        canonical = (self.gaz.offices.get(tuple(words.split())) or words).lower()
+        holders = {r.person_id for r in self.roles
+                   if any(f" {w} " in f" {t.lower()} " for w in (words, canonical) for t in (r.title, r.rank or ""))}
+        seen = [(self.tokens[s].start, pid) for s, (_, pid, method) in self.person_spans.items()
+                if pid in holders and self.tokens[s].start < before and method != "title_reference"]
+        return max(seen)[1] if seen else None
+
     def findings(self) -> EntityFindings:
         out = EntityFindings()
         spans: list[tuple[int, int, str, str]] = [(s, e, pid, m) for s, (e, pid, m) in self.person_spans.items()]
@@ -350,7 +398,7 @@ class _ArticleEntities:
             if entity.kind == "person" and not entity.country_code and eid in self.role_country:
                 entity = Entity(entity.entity_id, entity.kind, entity.name, self.role_country[eid], entity.aliases)
             out.entities[eid] = entity
-        out.roles = _merge_ranks(_fill_role_countries(self.roles))
+        out.roles = _merge_ranks(_fill_role_countries(self.roles, self._dateline_country()))
         # The countries people serve and bodies belong to are actors too (interactions use them), even when
         # the text never names the country itself.
         implied = {e.country_code for e in out.entities.values() if e.country_code} | {r.country_code for r in out.roles if r.country_code}
@@ -360,14 +408,19 @@ class _ArticleEntities:
         return out
 
 
-def _fill_role_countries(roles: list[Role]) -> list[Role]:
-    """A role with no country takes the one the other roles of its sentence share (a delegation list)."""
+def _fill_role_countries(roles: list[Role], dateline_country: str | None) -> list[Role]:
+    """A role with no country takes the one the other roles of its sentence share (a delegation list), else,
+    for a civilian office, the dateline's: wire copy names a foreign official's country ("Iranian Foreign
+    Minister …") and leaves the host's implied ("BAGHDAD — President Barham Salih …"). A bare military rank
+    does not: foreign officers are as often reported from a capital without their country."""
     filled = []
     for role in roles:
         if role.country_code is None:
             peers = [r.country_code for r in roles if r.sentence_index == role.sentence_index and r.country_code]
             if peers and len(set(peers)) == 1:
                 role = replace(role, country_code=peers[0])
+            elif dateline_country and role.title not in _RANK_TITLES and not role.title.startswith(tuple(FOREIGN_POSTS)):
+                role = replace(role, country_code=dateline_country)
         filled.append(role)
     return filled
 
@@ -395,4 +448,5 @@ def find_entities(text: str, tokens: list[Token], sentences: SentenceIndex, gaz:
     state.find_appositives()
     state.find_named_speakers()
     state.add_short_forms()
+    state.resolve_title_references()
     return state.findings()

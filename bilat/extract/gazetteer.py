@@ -50,6 +50,7 @@ class Gazetteer:
     honorifics: set[tuple[str, ...]] = field(default_factory=set)
     name_particles: frozenset[str] = frozenset()
     office_words: frozenset[str] = frozenset()
+    references: frozenset[tuple[str, ...]] = frozenset()  # "the secretary": lower-cased token tuples
     version: str = ""
 
     @property
@@ -135,6 +136,7 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
     gaz.honorifics = {tuple(t.lower() for t in token_key(s)) for s in titles.get("honorifics", [])}
     gaz.name_particles = frozenset(titles.get("name_particles", []))
     gaz.office_words = frozenset(w.lower() for w in titles.get("office_words", []))
+    gaz.references = frozenset(tuple(t.lower() for t in token_key(r)) for r in titles.get("references", []))
     return gaz
 
 

@@ -82,7 +82,8 @@ ARTICLE = C("article_id", "VARCHAR", "The article this row was extracted from (c
 SENTENCE = C("sentence_index", "INTEGER", "0-based index of the sentence in the article text.")
 START = C("start_char", "INTEGER", "Offset of the first character of the evidence in core.articles.text.")
 END = C("end_char", "INTEGER", "Offset one past the last character of the evidence in core.articles.text.")
-VERSION = C("extractor_version", "VARCHAR", "Version of bilat's extraction rules and gazetteer that produced the row.")
+VERSION = C("extractor_version", "VARCHAR", "Version of bilat's extraction rules that produced the row.")
+GAZETTEER = C("gazetteer_version", "VARCHAR", "Digest of the gazetteer files (people, organisations, places, titles) the row was extracted with.", since=3)
 
 TABLES: tuple[Table, ...] = (
     Table("raw", "documents", "One row per document a source yielded for a partition: where it came from, where its bytes are kept, and how it was dated.", (
@@ -180,8 +181,8 @@ TABLES: tuple[Table, ...] = (
         C("entity_id", "VARCHAR", "The resolved entity (core.entities.entity_id)."),
         C("surface", "VARCHAR", "The text as written."),
         SENTENCE, START, END,
-        C("method", "VARCHAR", "How it was found: gazetteer, title, appositive, short_form or model."),
-        VERSION, PARTITION,
+        C("method", "VARCHAR", "How it was found: gazetteer, title, appositive, speaker, short_form, title_reference (\"the secretary\") or model."),
+        VERSION, PARTITION, GAZETTEER,
     )),
     Table("core", "roles", "Offices people are said to hold, as observed in an article.", (
         C("person_id", "VARCHAR", "core.entities.entity_id of the person."),
@@ -190,14 +191,14 @@ TABLES: tuple[Table, ...] = (
         C("country_code", "VARCHAR", "ISO alpha-3 code of the state whose office it is."),
         ARTICLE,
         C("observed_on", "DATE", "Publication day of the article: the person held the office then."),
-        SENTENCE, START, END, VERSION, PARTITION,
+        SENTENCE, START, END, VERSION, PARTITION, GAZETTEER,
     )),
     Table("core", "quotes", "Direct quotes, partial quotes and reported statements with their speaker.", (
         ARTICLE,
         C("speaker_id", "VARCHAR", "core.entities.entity_id of the speaker; NULL when the speaker could not be resolved."),
         C("text", "VARCHAR", "The quoted words (direct/partial) or the reported content."),
         C("kind", "VARCHAR", "direct | partial | reported."),
-        SENTENCE, START, END, VERSION, PARTITION,
+        SENTENCE, START, END, VERSION, PARTITION, GAZETTEER,
     )),
     Table("core", "quantities", "Quantities stated in articles, with unit, bound and what they measure.", (
         ARTICLE,
@@ -207,7 +208,7 @@ TABLES: tuple[Table, ...] = (
         C("direction", "VARCHAR", "increase | decrease for stated changes (\"64% reduction\"), else NULL."),
         C("measures", "VARCHAR", "What is counted, from the words after the number."),
         C("surface", "VARCHAR", "The text as written."),
-        SENTENCE, START, END, VERSION, PARTITION,
+        SENTENCE, START, END, VERSION, PARTITION, GAZETTEER,
     )),
     Table("core", "events", "Dated references in articles: what happened when, dates normalised against the publication date.", (
         ARTICLE,
@@ -219,7 +220,7 @@ TABLES: tuple[Table, ...] = (
         SENTENCE, START, END,
         C("date_start_char", "INTEGER", "Offset of the date expression in core.articles.text."),
         C("date_end_char", "INTEGER", "Offset one past the end of the date expression."),
-        VERSION, PARTITION,
+        VERSION, PARTITION, GAZETTEER,
     )),
     Table("core", "interactions", "Dyadic interactions coded in PLOVER: who did what to whom, and when.", (
         ARTICLE,
@@ -236,15 +237,16 @@ TABLES: tuple[Table, ...] = (
         C("date_basis", "VARCHAR", "text (a date in the sentence) | publication (the article's date)."),
         C("hypothetical", "BOOLEAN", "True when the cue is conditional or future (would, could, if, plans to)."),
         C("cue", "VARCHAR", "The words that signalled the interaction."),
-        SENTENCE, START, END, VERSION, PARTITION,
+        SENTENCE, START, END, VERSION, PARTITION, GAZETTEER,
     )),
 )
 
 TABLES_BY_NAME = {t.qualified: t for t in TABLES}
 SCHEMAS = ("raw", "staging", "core", "marts")
 
-LATEST = 2
-DESCRIPTIONS = {1: "layers and core tables", 2: "listings, fetch log, discovery accounting, near-duplicate stories"}
+LATEST = 3
+DESCRIPTIONS = {1: "layers and core tables", 2: "listings, fetch log, discovery accounting, near-duplicate stories",
+                3: "gazetteer version on extracted rows"}
 
 
 def migration_statements(version: int) -> list[str]:
