@@ -12,6 +12,7 @@ EXTRACTOR_VERSION = "0.1.0"
 WAREHOUSE_ENV = "BILAT_WAREHOUSE"
 RAW_STORE_ENV = "BILAT_RAW_STORE"
 SOURCES_ENV = "BILAT_SOURCES"
+NER_MODEL_ENV = "BILAT_NER_MODEL"
 
 DEFAULT_WAREHOUSE = Path("warehouse") / "bilat.duckdb"
 
@@ -36,6 +37,13 @@ def sources_file() -> Path | None:
     """The sources file to read ($BILAT_SOURCES); None means the bundled corpus alone."""
     configured = os.environ.get(SOURCES_ENV)
     return Path(configured).resolve() if configured else None
+
+
+def ner_model() -> str | None:
+    """The statistical NER model to merge into the rule-based entities ($BILAT_NER_MODEL, e.g.
+    spacy:/path/to/pipeline); None means gazetteers and rules alone."""
+    configured = os.environ.get(NER_MODEL_ENV, "").strip()
+    return configured or None
 
 
 def dagster_home() -> Path | None:

@@ -6,7 +6,8 @@ The Dagster assets and the command line call these and nothing else, so there is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -14,14 +15,16 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 
-from bilat.extract.gazetteer import default_gazetteer
-from bilat.fetch.dedup import cluster_hashes, simhash, to_signed, to_unsigned
-from bilat.extract.interactions import actor_of
-from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
-from bilat.parse.article import ParseError, parse_article
 from bilat.collect import collect_window, refresh_listings
+from bilat.extract.entities import EntityFindings
+from bilat.extract.gazetteer import default_gazetteer
+from bilat.extract.interactions import actor_of
+from bilat.extract.ner import load_recognizer
+from bilat.extract.pipeline import ArticleText, Claims, extract_claims, extract_entities, extract_interactions
+from bilat.fetch.dedup import cluster_hashes, simhash, to_signed, to_unsigned
+from bilat.parse.article import ParseError, parse_article
 from bilat.rawstore import RawStore
-from bilat.settings import EXTRACTOR_VERSION
+from bilat.settings import EXTRACTOR_VERSION, ner_model
 from bilat.sources.config import SourceSpec
 from bilat.warehouse.load import append, read_rows, replace_partitions, to_arrow, upsert, upsert_listings
 from bilat.warehouse.schema import TABLES_BY_NAME
@@ -156,19 +159,49 @@ def _article_text(row: dict) -> ArticleText:
     return ArticleText.of(row["text"], published)
 
 
-def extract_entity_mentions(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
-    gaz = default_gazetteer()
-    mentions, roles, entities, aliases = [], [], {}, set()
+@dataclass
+class _Extracted:
+    row: dict
+    article: ArticleText
+    entities: EntityFindings
+    claims: Claims
+    stamp: dict  # provenance and versions every row of the article carries
+
+
+# The three extraction stages of a run read the same articles, usually in one process: each article's entities
+# and claims are worked out once (keyed by its text and everything that shapes the result), not three times.
+_EXTRACTED: OrderedDict[tuple, tuple[EntityFindings, Claims]] = OrderedDict()
+_EXTRACTED_MAX = 2_000
+
+
+def _extract_window(con, start: date, end: date, progress: Progress) -> Iterator[_Extracted]:
+    gaz, model = default_gazetteer(), ner_model()
+    recognizer = load_recognizer(model)  # no model unless $BILAT_NER_MODEL names one
     for row in progress(_window_articles(con, start, end)):
         article = _article_text(row)
-        found = extract_entities(article, gaz)
-        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION,
-                 "gazetteer_version": gaz.version}
+        key = (row["article_id"], row["text"], article.published, gaz.version, model, EXTRACTOR_VERSION)
+        if key in _EXTRACTED:
+            _EXTRACTED.move_to_end(key)
+        else:
+            entities = extract_entities(article, gaz, recognizer)
+            _EXTRACTED[key] = (entities, extract_claims(article, entities))
+            if len(_EXTRACTED) > _EXTRACTED_MAX:
+                _EXTRACTED.popitem(last=False)
+        entities, claims = _EXTRACTED[key]
+        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"],
+                 "extractor_version": EXTRACTOR_VERSION, "gazetteer_version": gaz.version}
+        yield _Extracted(row, article, entities, claims, stamp)
+
+
+def extract_entity_mentions(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
+    mentions, roles, entities, aliases = [], [], {}, set()
+    for done in _extract_window(con, start, end, progress):
+        found, stamp = done.entities, done.stamp
         for m in found.mentions:
             mentions.append({**asdict(m), **stamp, "start_char": m.start, "end_char": m.end})
             aliases.add((m.entity_id, m.surface))
         for r in found.roles:
-            roles.append({**asdict(r), **stamp, "observed_on": article.published, "start_char": r.start, "end_char": r.end})
+            roles.append({**asdict(r), **stamp, "observed_on": done.article.published, "start_char": r.start, "end_char": r.end})
         for entity in found.entities.values():
             entities[entity.entity_id] = entity
             aliases.update((entity.entity_id, a) for a in (entity.name, *entity.aliases))
@@ -182,14 +215,9 @@ def extract_entity_mentions(con, start: date, end: date, progress: Progress = _n
 
 
 def extract_claims_stage(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
-    gaz = default_gazetteer()
     quotes, quantities, events = [], [], []
-    for row in progress(_window_articles(con, start, end)):
-        article = _article_text(row)
-        found = extract_entities(article, gaz)
-        claims = extract_claims(article, found)
-        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION,
-                 "gazetteer_version": gaz.version}
+    for done in _extract_window(con, start, end, progress):
+        found, claims, stamp = done.entities, done.claims, done.stamp
         quotes += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quotes]
         quantities += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quantities]
         role_country = {r.person_id: r.country_code for r in found.roles if r.country_code}
@@ -208,16 +236,10 @@ def extract_claims_stage(con, start: date, end: date, progress: Progress = _no_p
 
 
 def extract_interactions_stage(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
-    gaz = default_gazetteer()
     interactions = []
-    for row in progress(_window_articles(con, start, end)):
-        article = _article_text(row)
-        found = extract_entities(article, gaz)
-        claims = extract_claims(article, found)
-        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"], "extractor_version": EXTRACTOR_VERSION,
-                 "gazetteer_version": gaz.version}
+    for done in _extract_window(con, start, end, progress):
         interactions += [
-            {**asdict(i), **stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end}
-            for i in extract_interactions(article, found, claims.events)
+            {**asdict(i), **done.stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end}
+            for i in extract_interactions(done.article, done.entities, done.claims.events)
         ]
     return _load(con, start, end, {"core.interactions": interactions})

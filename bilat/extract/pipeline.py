@@ -17,6 +17,7 @@ from bilat.extract.claims import (
 from bilat.extract.entities import EntityFindings, find_entities
 from bilat.extract.gazetteer import Gazetteer, default_gazetteer
 from bilat.extract.interactions import Interaction, find_interactions
+from bilat.extract.ner import Recognizer, add_model_entities
 from bilat.extract.text import SentenceIndex, sentence_spans, tokenize
 
 
@@ -40,8 +41,13 @@ class Claims:
     events: list[DatedEvent]
 
 
-def extract_entities(article: ArticleText, gaz: Gazetteer | None = None) -> EntityFindings:
-    return find_entities(article.text, tokenize(article.text), article.sentences, gaz or default_gazetteer())
+def extract_entities(article: ArticleText, gaz: Gazetteer | None = None, recognizer: Recognizer | None = None) -> EntityFindings:
+    """Gazetteer and rule entities; with a recognizer (bilat.extract.ner), the model's entities merged in."""
+    gaz = gaz or default_gazetteer()
+    findings = find_entities(article.text, tokenize(article.text), article.sentences, gaz)
+    if recognizer is not None:
+        findings = add_model_entities(findings, article.text, article.sentences, recognizer(article.text), gaz)
+    return findings
 
 
 def extract_claims(article: ArticleText, entities: EntityFindings) -> Claims:

@@ -1,0 +1,250 @@
+"""An optional statistical named-entity recogniser, merged into the rule-based entities.
+
+bilat's entities come from gazetteers and rules (bilat.extract.entities) and need no model. A spaCy pipeline
+can be added by configuration ($BILAT_NER_MODEL, see bilat.settings.ner_model): ``load_recognizer`` turns the
+setting into a function from text to labelled character spans, and ``add_model_entities`` merges those spans
+into the rule-based findings. The rules win: a model span that overlaps anything the rules found is dropped,
+so the model only adds people, organisations and places the gazetteers and rules missed.
+
+spaCy is imported only when a pipeline is configured (``pip install 'bilat[ner]'``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+from bilat.extract.entities import NAME_SUFFIXES, EntityFindings, Mention
+from bilat.extract.gazetteer import Entity, Gazetteer, person_id
+from bilat.extract.text import SentenceIndex, tokenize
+from bilat.ids import slugify
+
+INSTALL_HINT = "pip install 'bilat[ner]'"
+SCHEMES = ("spacy",)
+
+PERSON_LABELS = frozenset({"PERSON", "PER"})
+ORG_LABELS = frozenset({"ORG"})  # NORP (nationalities, religious and political groups) is not an organisation
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):(?P<rest>.*)$", re.S)  # two letters or more: not "C:\"
+_LEADING = re.compile(r"^(?:the|The|THE)\s+")
+_TRAILING = re.compile(r"(?:['’]s|['’])$")
+
+
+class NerConfigError(ValueError):
+    """The configured NER model cannot be used (unknown scheme, missing path, spaCy not installed)."""
+
+
+@dataclass(frozen=True)
+class ModelSpan:
+    """A labelled span of the text, in character offsets [start, end), with the model's label (PERSON, ORG…)."""
+
+    start: int
+    end: int
+    label: str
+
+
+#: A recogniser maps an article's text to the entity spans it finds.
+Recognizer = Callable[[str], list[ModelSpan]]
+
+
+class SpacyRecognizer:
+    """A loaded spaCy pipeline as a Recognizer: its ``doc.ents`` as ModelSpans."""
+
+    def __init__(self, nlp, source: str):
+        self.nlp, self.source = nlp, source
+
+    def __call__(self, text: str) -> list[ModelSpan]:
+        return [ModelSpan(ent.start_char, ent.end_char, ent.label_) for ent in self.nlp(text).ents]
+
+    def __repr__(self) -> str:
+        return f"SpacyRecognizer({self.source!r})"
+
+
+@lru_cache(maxsize=8)
+def load_recognizer(spec: str | None) -> Recognizer | None:
+    """The recogniser a spec names, or None for the default (gazetteers and rules only).
+
+    ``spacy:/path/to/pipeline`` or a plain directory path loads a spaCy pipeline saved with ``nlp.to_disk``.
+    Loaded pipelines are cached per spec. Raises NerConfigError when the spec cannot be used.
+    """
+    spec = (spec or "").strip()
+    if not spec:
+        return None
+    scheme, location = "spacy", spec
+    if (m := _SCHEME.match(spec)) and not Path(spec).exists():
+        scheme, location = m.group("scheme").lower(), m.group("rest")
+    if scheme not in SCHEMES:
+        raise NerConfigError(
+            f"unknown NER model scheme {scheme!r} in {spec!r}: use 'spacy:/path/to/pipeline' or a pipeline directory"
+        )
+    if not location.strip():
+        raise NerConfigError(f"NER model spec {spec!r} names no pipeline directory: use 'spacy:/path/to/pipeline'")
+    path = Path(location).expanduser()
+    if not path.exists():
+        raise NerConfigError(f"spaCy pipeline {str(path)!r} (from NER model spec {spec!r}) does not exist")
+    if not path.is_dir():
+        raise NerConfigError(f"spaCy pipeline {str(path)!r} (from NER model spec {spec!r}) is not a directory")
+    try:
+        import spacy
+    except ImportError as exc:
+        raise NerConfigError(f"the NER model {spec!r} needs spaCy, which is not installed: {INSTALL_HINT}") from exc
+    try:
+        nlp = spacy.load(path)
+    except Exception as exc:  # spaCy raises OSError, ValueError or its own config errors
+        raise NerConfigError(f"cannot load the spaCy pipeline at {str(path)!r} (from {spec!r}): {exc}") from exc
+    return SpacyRecognizer(nlp, spec)
+
+
+# --- merging model spans into the rule-based findings -------------------------------------------------------
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop surrounding whitespace, a leading 'the' and a trailing possessive from a span."""
+    start, end = max(start, 0), min(end, len(text))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if m := _LEADING.match(text[start:end]):
+        start += m.end()
+    if m := _TRAILING.search(text[start:end]):
+        end -= len(m.group())
+    return start, end
+
+
+def _name_words(name: str) -> list[str]:
+    words = name.split()
+    while words and words[-1].rstrip(".,") in NAME_SUFFIXES:
+        words.pop()
+    return words
+
+
+def _same_person(span_words: list[str], name_words: list[str]) -> bool:
+    """'Qasim' or 'Nadia Qasim' names the person 'Nadia Qasim'; 'Ali Qasim' does not."""
+    if not span_words or not name_words or span_words[-1] != name_words[-1]:
+        return False
+    return len(span_words) == 1 or len(name_words) == 1 or span_words[0] == name_words[0]
+
+
+def _unique(ids: list[str]) -> str | None:
+    distinct = list(dict.fromkeys(ids))
+    return distinct[0] if len(distinct) == 1 else None
+
+
+class _Merge:
+    def __init__(self, findings: EntityFindings, gaz: Gazetteer):
+        self.gaz = gaz
+        self.entities = dict(findings.entities)
+        self._lower_places: dict[tuple[str, ...], str] | None = None
+
+    def _whole_span_entity(self, surface: str) -> Entity | None:
+        """The gazetteer entity whose alias is exactly the span (case as written)."""
+        tokens = tokenize(surface)
+        hits = self.gaz.match(tokens)
+        if len(hits) == 1 and hits[0][0] == 0 and hits[0][1] == len(tokens):
+            return self.gaz.entities[hits[0][2]]
+        return None
+
+    def _entity(self, entity_id: str) -> Entity | None:
+        return self.entities.get(entity_id) or self.gaz.entities.get(entity_id)
+
+    def person(self, surface: str) -> Entity:
+        known = self._whole_span_entity(surface)
+        if known and known.kind == "person":
+            return known
+        words = _name_words(surface)
+        people = [e for e in self.entities.values() if e.kind == "person"]
+        pid = _unique([e.entity_id for e in people if _same_person(words, _name_words(e.name))])
+        if pid is None and len(words) == 1:  # a surname alone: a gazetteer person, when only one fits
+            gaz_people = [e for e in self.gaz.entities.values() if e.kind == "person"]
+            pid = _unique([e.entity_id for e in gaz_people if any(_name_words(a)[-1:] == words for a in (e.name, *e.aliases))])
+        pid = pid or person_id(surface)
+        return self._entity(pid) or Entity(pid, "person", surface, None)
+
+    def organization(self, surface: str) -> Entity:
+        known = self._whole_span_entity(surface)
+        if known and known.kind != "person":
+            return known
+        oid = f"org:{slugify(surface)}"
+        return self._entity(oid) or Entity(oid, "organization", surface, None)
+
+    def place(self, surface: str) -> Entity:
+        known = self._whole_span_entity(surface)
+        if known and known.kind != "person":
+            return known
+        key = tuple(t.text.lower() for t in tokenize(surface))
+        if eid := self._lower_place_table().get(key):  # "KIRKUK" in a dateline, "Kurdistan region"
+            return self.gaz.entities[eid]
+        try:
+            country = pycountry.countries.lookup(surface)
+        except LookupError:
+            country = None
+        if country is not None and country.alpha_3 in self.gaz.entities:
+            return self.gaz.entities[country.alpha_3]
+        pid = f"place:{slugify(surface)}"
+        return self._entity(pid) or Entity(pid, "place", surface, None)
+
+    def _lower_place_table(self) -> dict[tuple[str, ...], str]:
+        if self._lower_places is None:
+            self._lower_places = {}
+            for key, eid in self.gaz.phrases.items():
+                if self.gaz.entities[eid].kind in {"country", "place"}:
+                    self._lower_places.setdefault(tuple(t.lower() for t in key), eid)
+        return self._lower_places
+
+    def resolve(self, label: str, surface: str) -> Entity | None:
+        if label in PERSON_LABELS:
+            return self.person(surface)
+        if label in ORG_LABELS:
+            return self.organization(surface)
+        if label in PLACE_LABELS:
+            return self.place(surface)
+        return None
+
+
+def add_model_entities(
+    findings: EntityFindings, text: str, sentences: SentenceIndex, spans: list[ModelSpan], gaz: Gazetteer
+) -> EntityFindings:
+    """The findings with the model's people (PERSON), organisations (ORG) and places (GPE, LOC) added.
+
+    A span overlapping a mention already found (by the rules or an earlier span) is dropped; other labels
+    are ignored. A person span reuses the id of a person already found whose surname it shares (and first
+    name, when both have one); organisations get ``org:<slug>``; places resolve to a gazetteer place or
+    country when they can (aliases compared case-insensitively, then pycountry), else ``place:<slug>``.
+    New mentions have method "model". The input findings are not modified.
+    """
+    merge = _Merge(findings, gaz)
+    mentions = list(findings.mentions)
+    taken = [(m.start, m.end) for m in mentions]
+    added: list[Entity] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        start, end = _trim(text, span.start, span.end)
+        surface = text[start:end]
+        if start >= end or not any(c.isalpha() for c in surface):
+            continue
+        if any(s < end and start < e for s, e in taken):
+            continue
+        entity = merge.resolve(span.label, surface)
+        if entity is None:
+            continue
+        if entity.entity_id not in merge.entities:
+            merge.entities[entity.entity_id] = entity
+            added.append(entity)
+        mentions.append(Mention(entity.entity_id, surface, start, end, sentences.of(start), "model"))
+        taken.append((start, end))
+    # As the rules do: the countries that people, bodies and places belong to are actors too.
+    implied = {e.country_code for e in added if e.country_code}
+    for code in sorted(implied - merge.entities.keys()):
+        if code in gaz.entities:
+            merge.entities[code] = gaz.entities[code]
+    return EntityFindings(
+        mentions=sorted(mentions, key=lambda m: (m.start, m.end)),
+        roles=list(findings.roles),
+        entities=merge.entities,
+    )
