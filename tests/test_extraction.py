@@ -105,3 +105,19 @@ def test_an_office_without_a_country_takes_the_datelines_but_a_bare_rank_does_no
     assert ("person:tom-reade", "Colonel", None) in roles
     people = {e for e, entity in entities.entities.items() if entity.kind == "person"}
     assert people == {"person:samira-hadi", "person:tom-reade"}  # "General Assembly", "General Electric" are no one
+
+
+def test_reported_statements_without_that_according_to_and_quotes_that_run_on():
+    text = ("BAGHDAD — Iraqi Foreign Minister Fuad Hussein met the US ambassador, Alina Romanowski, on Sunday. "
+            "“The relationship has matured,” Hussein said. “We now talk about trade as much as security.” "
+            "Romanowski emphasized the US commitment to Iraq's sovereignty. "
+            "According to Romanowski, the embassy will expand its trade section. "
+            "Iraqi officials said the visit went well. "
+            "Prime Minister Mohammed Shia al-Sudani, speaking in Baghdad, said his government wanted a new phase.")
+    _, _, claims, _ = _run(text)
+    quotes = {(q.kind, q.speaker_id, q.text) for q in claims.quotes}
+    assert ("direct", "person:fuad-hussein", "We now talk about trade as much as security.") in quotes  # runs on
+    assert ("reported", "person:alina-romanowski", "the US commitment to Iraq's sovereignty") in quotes
+    assert ("reported", "person:alina-romanowski", "the embassy will expand its trade section") in quotes
+    assert ("reported", "person:mohammed-shia-al-sudani", "his government wanted a new phase") in quotes
+    assert not any(q.text.startswith("the visit went well") for q in claims.quotes)  # officials are not a person

@@ -1,5 +1,5 @@
-"""Claims in an article: direct and reported quotes with their speaker, quantities with units and bounds, and
-dated references normalised against the publication date."""
+"""Claims in an article: quantities with units and bounds, and dated references normalised against the
+publication date. (Quotes and reported statements are in bilat.extract.quotes.)"""
 
 from __future__ import annotations
 
@@ -8,92 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bilat.extract.entities import Mention
 from bilat.extract.text import DATELINE, SentenceIndex
-
-SPEECH_VERBS = (
-    r"said|says|added|told|stated|stating|noted|emphasized|emphasised|stressed|affirmed|described|warned|declared|"
-    r"announced|insisted|argued|explained|wrote|remarked|acknowledged|confirmed|pledged|vowed|urged|asserted|"
-    r"maintained|contended|cautioned|reiterated|underscored|highlighted|predicted|promised|called|recalled|observed"
-)
-_SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
-_PRONOUN = re.compile(r"\b(?:he|she|He|She|the (?:minister|secretary|ambassador|general|commander|president|prime minister|spokesman|spokeswoman|envoy|king|official))\b")
-_QUOTE = re.compile(r"“(?P<curly>[^”]{2,2000})”|\"(?P<straight>[^\"\n]{2,2000})\"")
-_REPORTED = re.compile(rf"\s(?:\w+ly\s)?(?P<verb>{SPEECH_VERBS})(?:\son\s\w+day)?\s(?:that\s)(?P<content>[^“\"]+)")
-
-
-# ---------------------------------------------------------------------------------------------------- quotes
-@dataclass(frozen=True)
-class Quote:
-    speaker_id: str | None
-    text: str
-    kind: str  # direct | partial | reported
-    start: int
-    end: int
-    sentence_index: int
-
-
-def _people(mentions: list[Mention]) -> list[Mention]:
-    return [m for m in mentions if m.entity_id.startswith("person:")]
-
-
-def _speaker_near(text: str, people: list[Mention], lo: int, hi: int, prefer_last: bool) -> str | None:
-    inside = [m for m in people if lo <= m.start and m.end <= hi]
-    if inside:
-        return (inside[-1] if prefer_last else inside[0]).entity_id
-    if _PRONOUN.search(text, lo, hi):
-        before = [m for m in people if m.end <= lo]
-        return before[-1].entity_id if before else None
-    return None
-
-
-def find_quotes(text: str, sentences: SentenceIndex, mentions: list[Mention]) -> list[Quote]:
-    people = _people(mentions)
-    quotes: list[Quote] = []
-    for match in _QUOTE.finditer(text):
-        body = match.group("curly") or match.group("straight")
-        q_start, q_end = match.start(), match.end()
-        s_index = sentences.of(q_start)
-        s_start, _ = sentences.spans[s_index]
-        s_end = sentences.spans[sentences.of(max(q_end - 1, q_start))][1]
-        after_end = min(len(text), q_end + 120)
-        after_sentence_end = next((sentences.spans[i][1] for i in range(len(sentences.spans)) if sentences.spans[i][0] >= q_end), after_end)
-        tail_end = min(after_end, max(s_end, after_sentence_end if text[q_end:q_end + 3].lstrip().startswith((",", "”")) else s_end))
-        speaker = None
-        # '…,” Austin said.' / '…,” said Austin.' / '…,” he added.'
-        tail = text[q_end:tail_end]
-        if _SPEECH.search(tail[:80]):
-            speaker = _speaker_near(text, people, q_end, q_end + min(len(tail), 80), prefer_last=False)
-        # 'Austin said, “…”' / 'stating, “…”' / 'described it as a “…”'
-        if speaker is None and _SPEECH.search(text, s_start, q_start):
-            speaker = _speaker_near(text, people, s_start, q_start, prefer_last=False)
-        if speaker is None:
-            speaker = _speaker_near(text, people, s_start, q_start, prefer_last=False) if s_start < q_start else None
-        words = len(body.split())
-        partial = words < 6 and s_start < q_start and not text[s_start:q_start].rstrip().endswith((":", ","))
-        quotes.append(Quote(speaker, body.strip(), "partial" if partial else "direct", q_start + 1, q_end - 1, s_index))
-    return quotes
-
-
-def find_reported_statements(text: str, sentences: SentenceIndex, mentions: list[Mention]) -> list[Quote]:
-    """'McFarlane noted that …', 'Romanowski emphasized that …': speaker and the content span."""
-    people = _people(mentions)
-    found = []
-    for index, (s_start, s_end) in enumerate(sentences.spans):
-        sentence = text[s_start:s_end]
-        if "“" in sentence or '"' in sentence:
-            continue
-        match = _REPORTED.search(sentence)
-        if not match:
-            continue
-        verb_at = s_start + match.start("verb")
-        speaker = _speaker_near(text, people, s_start, verb_at, prefer_last=True)
-        if speaker:
-            c_start, c_end = s_start + match.start("content"), s_end
-            content = text[c_start:c_end].rstrip(".")
-            found.append(Quote(speaker, content, "reported", c_start, c_start + len(content), index))
-    return found
-
 
 # ------------------------------------------------------------------------------------------------ quantities
 UNITS = {
