@@ -121,3 +121,17 @@ def test_reported_statements_without_that_according_to_and_quotes_that_run_on():
     assert ("reported", "person:alina-romanowski", "the embassy will expand its trade section") in quotes
     assert ("reported", "person:mohammed-shia-al-sudani", "his government wanted a new phase") in quotes
     assert not any(q.text.startswith("the visit went well") for q in claims.quotes)  # officials are not a person
+
+
+def test_bodies_no_gazetteer_lists_are_organisations_of_their_country():
+    text = ("ANKARA — Iraq's Oil Ministry and the Trade Bank of Iraq signed with the Higher Coordinating Committee. "
+            "The Foreign Ministry said the United Nations Security Council had been told. The US Embassy agreed.")
+    _, entities, _, _ = _run(text)
+    bodies = {m.surface: (m.entity_id, entities.entities[m.entity_id].country_code) for m in entities.mentions if m.method == "body"}
+    assert bodies == {
+        "Oil Ministry": ("org:irq-oil-ministry", "IRQ"),
+        "Trade Bank of Iraq": ("org:irq-trade-bank-of-iraq", "IRQ"),
+        "Higher Coordinating Committee": ("org:higher-coordinating-committee", None),
+        "Foreign Ministry": ("org:tur-foreign-ministry", "TUR"),  # a ministry without a country: the dateline's
+        "US Embassy": ("org:usa-embassy", "USA"),
+    }  # and not "Nations Security Council", the tail of a longer name

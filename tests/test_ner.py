@@ -16,10 +16,10 @@ from bilat.extract.ner import ModelSpan, NerConfigError, add_model_entities, loa
 from bilat.extract.pipeline import ArticleText, extract_entities
 from bilat.extract.text import tokenize
 
-# Nadia Qasim, the Mesopotamia Date Growers Union and Samawah are in no gazetteer file, and no rule finds them
+# Nadia Qasim, the Mesopotamia Date Growers Cooperative and Samawah are in no gazetteer file, and no rule finds them
 # here (no title, no appositive, no speech verb after the name); Lloyd Austin and Iraq are gazetteer entries.
 TEXT = (
-    "Nadia Qasim visited the Mesopotamia Date Growers Union in Samawah on Monday. "
+    "Nadia Qasim visited the Mesopotamia Date Growers Cooperative in Samawah on Monday. "
     "Lloyd Austin told reporters in Iraq that the visit went well. "
     "Qasim later toured farms near KIRKUK with Iraqi officials."
 )
@@ -27,7 +27,7 @@ TEXT = (
 PATTERNS = [
     {"label": "PERSON", "pattern": "Nadia Qasim"},
     {"label": "PERSON", "pattern": "Qasim"},
-    {"label": "ORG", "pattern": "Mesopotamia Date Growers Union"},
+    {"label": "ORG", "pattern": "Mesopotamia Date Growers Cooperative"},
     {"label": "GPE", "pattern": "Samawah"},
     {"label": "GPE", "pattern": "KIRKUK"},
     # Spans the rules already found: the model must not change them.
@@ -127,15 +127,15 @@ def test_the_model_adds_people_organisations_and_places_the_rules_missed(pipelin
 
     assert _mentions(found, "model") == [
         ("Nadia Qasim", "person:nadia-qasim"),
-        ("Mesopotamia Date Growers Union", "org:mesopotamia-date-growers-union"),
+        ("Mesopotamia Date Growers Cooperative", "org:mesopotamia-date-growers-cooperative"),
         ("Samawah", "place:samawah"),
         ("Qasim", "person:nadia-qasim"),  # the surname alone is the person named before
         ("KIRKUK", "place:kirkuk"),  # a gazetteer place, written in capitals
     ]
     entities = found.entities
     assert (entities["person:nadia-qasim"].kind, entities["person:nadia-qasim"].name) == ("person", "Nadia Qasim")
-    org = entities["org:mesopotamia-date-growers-union"]
-    assert (org.kind, org.name, org.country_code) == ("organization", "Mesopotamia Date Growers Union", None)
+    org = entities["org:mesopotamia-date-growers-cooperative"]
+    assert (org.kind, org.name, org.country_code) == ("organization", "Mesopotamia Date Growers Cooperative", None)
     assert (entities["place:samawah"].kind, entities["place:samawah"].country_code) == ("place", None)
     assert entities["place:kirkuk"] == default_gazetteer().entities["place:kirkuk"]
 
@@ -181,7 +181,7 @@ def test_without_a_recognizer_the_output_is_the_default_path():
 
 
 def test_merging_resolves_ids_and_leaves_the_input_alone():
-    text = ("Ali Qasim met Nadia Qasim and Lloyd Austin at the Zab Valley Authority's office. "
+    text = ("Ali Qasim met Nadia Qasim and Lloyd Austin at the Zab Valley Waterworks's office. "
             "Envoys from Korea, Republic of and from IRAQ came too; Qasim spoke.")
     article, gaz = _article(text), default_gazetteer()
     rules = find_entities(text, tokenize(text), article.sentences, gaz)
@@ -197,7 +197,7 @@ def test_merging_resolves_ids_and_leaves_the_input_alone():
         span("Ali Qasim", "PERSON"),
         span("Nadia Qasim", "PERSON"),
         span("Lloyd Austin", "PERSON"),  # a gazetteer hit: dropped
-        span("the Zab Valley Authority's", "ORG"),  # 'the' and the possessive are trimmed
+        span("the Zab Valley Waterworks's", "ORG"),  # 'the' and the possessive are trimmed
         span("Korea, Republic of", "GPE"),  # no gazetteer alias; pycountry knows it
         span("IRAQ", "GPE"),
         span("Qasim", "PERSON", nth=2),  # two people are called Qasim here: not guessed
@@ -209,7 +209,7 @@ def test_merging_resolves_ids_and_leaves_the_input_alone():
     assert model == {
         "Ali Qasim": "person:ali-qasim",
         "Nadia Qasim": "person:nadia-qasim",  # the same surname, another first name: another person
-        "Zab Valley Authority": "org:zab-valley-authority",
+        "Zab Valley Waterworks": "org:zab-valley-waterworks",
         "Korea, Republic of": "KOR",
         "IRAQ": "IRQ",
         "Qasim": "person:qasim",

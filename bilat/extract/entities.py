@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from bilat.extract.gazetteer import Entity, Gazetteer, person_id
 from bilat.extract.text import DATELINE, SentenceIndex, Token, tokenize
+from bilat.ids import slugify
 
 QUALIFIER_WORDS = {"of", "for", "to", "on"}
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
@@ -21,6 +22,7 @@ CLOSING = {",", ".", ";", ":", ")", "—", "–", "!", "?", "and", "who", "said"
 _RANK_TITLES = {"General", "Lieutenant General", "Major General", "Brigadier General", "Colonel", "Lieutenant Colonel",
                 "Admiral", "Vice Admiral", "Rear Admiral", "Major", "Captain", "Sergeant"}
 SPEECH_VERBS = {"said", "says", "told", "added", "noted", "stressed", "warned", "argued", "explained", "wrote", "insisted"}
+_NOT_NAMES = {"The", "A", "An", "Its", "His", "Her", "Their", "Our", "This", "That", "These", "Those", "Both", "Each"}
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
           "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
@@ -75,6 +77,8 @@ class _ArticleEntities:
         self.roles: list[Role] = []
         self.new_people: dict[str, Entity] = {}
         self.role_country: dict[str, str] = {}
+        self.body_spans: dict[int, tuple[int, str]] = {}  # start token -> (end token, organisation id)
+        self.new_bodies: dict[str, Entity] = {}
 
     # --- small token predicates -------------------------------------------------------------------------
     def _tok(self, i: int) -> str:
@@ -358,6 +362,62 @@ class _ArticleEntities:
         entity = self.gaz.entities.get(self.gaz.phrases.get(tuple(t.text for t in tokenize(city)), ""))
         return entity.country_code if entity else None
 
+    def _body_word(self, k: int) -> bool:
+        word = self._tok(k)
+        hit = self.gaz_at.get(k)
+        return (word[:1].isupper() and word not in MONTHS and word not in _NOT_NAMES and not self._inside_person(k)
+                and (hit is None or self.gaz.entities[hit[2]].kind in {"place", "country"}))
+
+    def find_bodies(self) -> None:
+        """Organisations no gazetteer lists: capitalised words ending in a body word ("Higher Military
+        Commission"), maybe then "of [the] …" ("Trade Bank of Iraq"), after an optional country ("Iraq's Oil
+        Ministry": the ministry is Iraq's; the country stays its own mention)."""
+        if not self.gaz.body_heads:
+            return
+        i, dateline = 0, self._dateline_country()
+        while i < len(self.tokens):
+            j, country = i, None
+            if hit := self._country_at(i):
+                j, country = hit
+            k = j
+            while k < len(self.tokens) and k - j < 6 and self._body_word(k):
+                k += 1
+            heads = [h for h in range(j, k) if self._tok(h) in self.gaz.body_heads]
+            if not heads:
+                i = max(i + 1, k if k > j else i + 1)
+                continue
+            end = heads[-1] + 1
+            before = self._tok(i - 1)
+            if before == "-" or (before[:1].isupper() and before not in _NOT_NAMES and not self.sentences.spans[self.sentences.of(self.tokens[i].start)][0] == self.tokens[i].start):
+                i = end  # the tail of a longer name ("United Nations Security Council", "Counter-Terrorism Service")
+                continue
+            if self._tok(end) in {"of", "for"}:  # "Council of Representatives", "Organization for Migration"
+                m = end + 2 if self._tok(end + 1) == "the" else end + 1
+                n = m
+                while n < len(self.tokens) and n - m < 4 and self._body_word(n):
+                    n += 1
+                end = n if n > m else end
+            whole = self.gaz_at.get(j)
+            if end - j < (1 if country else 2) or (whole and whole[1] == end):  # "Council" alone is no one's; "West Bank" is a place
+                i = end
+                continue
+            body_start = j
+            name = self.text[self.tokens[j].start : self.tokens[end - 1].end]
+            inside = {e.entity_id for t in range(j, end) if (e := self._entity(t)) and e.kind == "country"}
+            if country is None and len(inside) == 1:
+                country = inside.pop()  # "Trade Bank of Iraq"
+            elif country is None and self._tok(heads[-1]) in {"Ministry", "Parliament", "Directorate"}:
+                country = dateline  # "ANKARA — The Foreign Ministry said": Turkey's, as with offices
+            if end - j == 1:
+                j = i  # "US Embassy": one word is a name only with its country
+                name = self.text[self.tokens[j].start : self.tokens[end - 1].end]
+            # the same body in other words of its country ("Iraq's Oil Ministry", "the Iraqi Oil Ministry") is one id
+            eid = f"org:{country.lower() + '-' if country else ''}{slugify(self.text[self.tokens[body_start].start : self.tokens[end - 1].end])}"
+            if eid not in self.gaz.entities:
+                self.new_bodies.setdefault(eid, Entity(eid, "organization", name, country))
+            self.body_spans[j] = (end, eid)
+            i = end
+
     def resolve_title_references(self) -> None:
         """'the secretary', 'The king': the latest person named before them who holds an office with that word."""
         if not self.gaz.references:
@@ -388,13 +448,14 @@ class _ArticleEntities:
     def findings(self) -> EntityFindings:
         out = EntityFindings()
         spans: list[tuple[int, int, str, str]] = [(s, e, pid, m) for s, (e, pid, m) in self.person_spans.items()]
+        spans += [(s, e, eid, "body") for s, (e, eid) in self.body_spans.items()]
         for i, j, eid in self.gaz_at.values():
             if self.gaz.entities[eid].kind != "person" and not any(s <= i < e for s, e, _, _ in spans):
                 spans.append((i, j, eid, "gazetteer"))
         for s, e, eid, method in sorted(spans):
             start, end = self.tokens[s].start, self.tokens[e - 1].end
             out.mentions.append(Mention(eid, self.text[start:end], start, end, self.sentences.of(start), method))
-            entity = self.gaz.entities.get(eid) or self.new_people[eid]
+            entity = self.gaz.entities.get(eid) or self.new_people.get(eid) or self.new_bodies[eid]
             if entity.kind == "person" and not entity.country_code and eid in self.role_country:
                 entity = Entity(entity.entity_id, entity.kind, entity.name, self.role_country[eid], entity.aliases)
             out.entities[eid] = entity
@@ -449,4 +510,5 @@ def find_entities(text: str, tokens: list[Token], sentences: SentenceIndex, gaz:
     state.find_named_speakers()
     state.add_short_forms()
     state.resolve_title_references()
+    state.find_bodies()
     return state.findings()

@@ -51,6 +51,7 @@ class Gazetteer:
     name_particles: frozenset[str] = frozenset()
     office_words: frozenset[str] = frozenset()
     references: frozenset[tuple[str, ...]] = frozenset()  # "the secretary": lower-cased token tuples
+    body_heads: frozenset[str] = frozenset()  # "Ministry", "Commission": words that end an organisation's name
     version: str = ""
 
     @property
@@ -136,6 +137,7 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
     gaz.honorifics = {tuple(t.lower() for t in token_key(s)) for s in titles.get("honorifics", [])}
     gaz.name_particles = frozenset(titles.get("name_particles", []))
     gaz.office_words = frozenset(w.lower() for w in titles.get("office_words", []))
+    gaz.body_heads = frozenset(titles.get("body_heads", []))
     gaz.references = frozenset(tuple(t.lower() for t in token_key(r)) for r in titles.get("references", []))
     return gaz
 
