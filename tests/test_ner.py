@@ -16,10 +16,10 @@ from bilat.extract.ner import ModelSpan, NerConfigError, add_model_entities, loa
 from bilat.extract.pipeline import ArticleText, extract_entities
 from bilat.extract.text import tokenize
 
-# Nadia Qasim, the Mesopotamia Date Growers Cooperative and Samawah are in no gazetteer file, and no rule finds them
+# Nadia Qasim, the Mesopotamia Date Growers Cooperative and Qalat Sukkar are in no gazetteer file, and no rule finds them
 # here (no title, no appositive, no speech verb after the name); Lloyd Austin and Iraq are gazetteer entries.
 TEXT = (
-    "Nadia Qasim visited the Mesopotamia Date Growers Cooperative in Samawah on Monday. "
+    "Nadia Qasim visited the Mesopotamia Date Growers Cooperative in Qalat Sukkar on Monday. "
     "Lloyd Austin told reporters in Iraq that the visit went well. "
     "Qasim later toured farms near KIRKUK with Iraqi officials."
 )
@@ -28,7 +28,7 @@ PATTERNS = [
     {"label": "PERSON", "pattern": "Nadia Qasim"},
     {"label": "PERSON", "pattern": "Qasim"},
     {"label": "ORG", "pattern": "Mesopotamia Date Growers Cooperative"},
-    {"label": "GPE", "pattern": "Samawah"},
+    {"label": "GPE", "pattern": "Qalat Sukkar"},
     {"label": "GPE", "pattern": "KIRKUK"},
     # Spans the rules already found: the model must not change them.
     {"label": "PERSON", "pattern": "Lloyd Austin"},
@@ -85,9 +85,9 @@ def test_the_setting_reads_the_environment(monkeypatch):
 def test_a_saved_spacy_pipeline_loads_from_a_spec_or_a_plain_path_and_is_cached(pipeline_dir, monkeypatch):
     recognizer = load_recognizer(f"spacy:{pipeline_dir}")
     assert load_recognizer(f"spacy:{pipeline_dir}") is recognizer  # loaded once per spec
-    spans = recognizer("Nadia Qasim visited Samawah.")
-    assert spans == [ModelSpan(0, 11, "PERSON"), ModelSpan(20, 27, "GPE")]
-    assert load_recognizer(str(pipeline_dir))("Nadia Qasim visited Samawah.") == spans
+    spans = recognizer("Nadia Qasim visited Qalat Sukkar.")
+    assert spans == [ModelSpan(0, 11, "PERSON"), ModelSpan(20, 32, "GPE")]
+    assert load_recognizer(str(pipeline_dir))("Nadia Qasim visited Qalat Sukkar.") == spans
     monkeypatch.setenv(settings.NER_MODEL_ENV, f"spacy:{pipeline_dir}")
     assert load_recognizer(settings.ner_model()) is recognizer
 
@@ -128,7 +128,7 @@ def test_the_model_adds_people_organisations_and_places_the_rules_missed(pipelin
     assert _mentions(found, "model") == [
         ("Nadia Qasim", "person:nadia-qasim"),
         ("Mesopotamia Date Growers Cooperative", "org:mesopotamia-date-growers-cooperative"),
-        ("Samawah", "place:samawah"),
+        ("Qalat Sukkar", "place:qalat-sukkar"),
         ("Qasim", "person:nadia-qasim"),  # the surname alone is the person named before
         ("KIRKUK", "place:kirkuk"),  # a gazetteer place, written in capitals
     ]
@@ -136,7 +136,7 @@ def test_the_model_adds_people_organisations_and_places_the_rules_missed(pipelin
     assert (entities["person:nadia-qasim"].kind, entities["person:nadia-qasim"].name) == ("person", "Nadia Qasim")
     org = entities["org:mesopotamia-date-growers-cooperative"]
     assert (org.kind, org.name, org.country_code) == ("organization", "Mesopotamia Date Growers Cooperative", None)
-    assert (entities["place:samawah"].kind, entities["place:samawah"].country_code) == ("place", None)
+    assert (entities["place:qalat-sukkar"].kind, entities["place:qalat-sukkar"].country_code) == ("place", None)
     assert entities["place:kirkuk"] == default_gazetteer().entities["place:kirkuk"]
 
     # What the gazetteer found is unchanged: same mentions, same methods, same entities.
@@ -157,19 +157,19 @@ def test_the_model_adds_people_organisations_and_places_the_rules_missed(pipelin
 
 def test_a_surname_resolves_to_the_person_named_before_as_the_rules_do(pipeline_dir):
     recognizer = load_recognizer(f"spacy:{pipeline_dir}")
-    text = "Nadia Qasim visited Samawah on Monday. Later, Qasim toured farms."
+    text = "Nadia Qasim visited Qalat Sukkar on Monday. Later, Qasim toured farms."
     found = extract_entities(_article(text), recognizer=recognizer)
     assert {m.surface: m.entity_id for m in found.mentions} == {
-        "Nadia Qasim": "person:nadia-qasim", "Samawah": "place:samawah", "Qasim": "person:nadia-qasim",
+        "Nadia Qasim": "person:nadia-qasim", "Qalat Sukkar": "place:qalat-sukkar", "Qasim": "person:nadia-qasim",
     }
     # When the rules find the person ("…, Qasim said" makes a speaker), they resolve the surname themselves
     # and the model's spans, overlapping theirs, change nothing.
-    text = "Nadia Qasim visited Samawah on Monday. “The harvest is good,” Qasim said."
+    text = "Nadia Qasim visited Qalat Sukkar on Monday. “The harvest is good,” Qasim said."
     default = extract_entities(_article(text))
     with_model = extract_entities(_article(text), recognizer=recognizer)
     assert {(m.surface, m.entity_id) for m in default.mentions} >= {("Nadia Qasim", "person:nadia-qasim"), ("Qasim", "person:nadia-qasim")}
     assert [m for m in with_model.mentions if m.method != "model"] == default.mentions
-    assert _mentions(with_model, "model") == [("Samawah", "place:samawah")]
+    assert _mentions(with_model, "model") == [("Qalat Sukkar", "place:qalat-sukkar")]
 
 
 def test_without_a_recognizer_the_output_is_the_default_path():
