@@ -135,3 +135,14 @@ def test_bodies_no_gazetteer_lists_are_organisations_of_their_country():
         "Foreign Ministry": ("org:tur-foreign-ministry", "TUR"),  # a ministry without a country: the dateline's
         "US Embassy": ("org:usa-embassy", "USA"),
     }  # and not "Nations Security Council", the tail of a longer name
+
+
+def test_offices_named_with_their_body_and_a_possessive_qualifier():
+    text = ("BAGHDAD — Foreign Ministry spokesman Omar Saleh said the talks would go on. "
+            "Layla Kareem, the speaker of Iraq's Council of Representatives, welcomed them. "
+            "Pentagon press secretary Tom Gray declined to comment.")
+    _, entities, _, _ = _run(text)
+    roles = {(r.person_id, r.title, r.country_code) for r in entities.roles}
+    assert ("person:omar-saleh", "Foreign Ministry Spokesperson", "IRQ") in roles
+    assert ("person:layla-kareem", "Speaker of Iraq's Council of Representatives", "IRQ") in roles
+    assert ("person:tom-gray", "Pentagon Press Secretary", "USA") in roles

@@ -65,6 +65,7 @@ class _Prefix:
     office: str | None = None
     qualifier: str = ""
     qualifier_country: str | None = None
+    body: str = ""  # "Foreign Ministry" in "Foreign Ministry spokesman"
 
 
 class _ArticleEntities:
@@ -110,14 +111,19 @@ class _ArticleEntities:
         if self._tok(i).lower() not in QUALIFIER_WORDS:
             return i, "", None
         j, country, consumed = i + 1, None, 0
-        while j < len(self.tokens) and consumed < 10:
+        while j < len(self.tokens) and consumed < 12:
             entity = self._entity(j)
             if entity and entity.kind != "person":
                 # "to Iraq", "of Karbala", "of U.S. Central Command": the country, or the one the place or body is in
                 country = country or (entity.entity_id if entity.kind == "country" else entity.country_code)
                 j, consumed = self.gaz_at[j][1], consumed + 1
+                if self._tok(j) in {"'", "’"} and self._tok(j + 1) == "s":  # "of Iraq's Council of Representatives"
+                    j += 2
             elif self._tok(j).lower() in self.gaz.office_words or self._tok(j) in {"-", "–", "—"}:
                 j, consumed = j + 1, consumed + 1
+            elif self._tok(j).lower() in QUALIFIER_WORDS and consumed and (
+                    self._tok(j + 1).lower() in self.gaz.office_words or self._entity(j + 1)):
+                j, consumed = j + 1, consumed + 1  # "director of operations for the Joint Staff"
             else:
                 break
         while j > i + 1 and self._tok(j - 1).lower() in {"the", "and", "-", "–", "—"}:
@@ -135,6 +141,18 @@ class _ArticleEntities:
         j += svc
         if hit := self.gaz.lookup_lower(self.gaz.ranks, self.tokens, j):
             j, p.rank = hit
+        if p.rank is None and not self.gaz.lookup_lower(self.gaz.offices, self.tokens, j):
+            # "Foreign Ministry spokesman", "Iraqi government spokesman", "Pentagon press secretary": the body
+            # the office belongs to, before it
+            k = j
+            while k - j < 3 and (self._tok(k).lower() in self.gaz.office_words and self._tok(k).lower() != "the"
+                                 or (self._entity(k) and self._entity(k).kind in {"organization", "armed_group"})):
+                k = self.gaz_at[k][1] if k in self.gaz_at else k + 1
+            if k > j and self.gaz.lookup_lower(self.gaz.offices, self.tokens, k):
+                body = self._entity(j)
+                p.body = self.text[self.tokens[j].start : self.tokens[k - 1].end]
+                p.country = p.country or (body.country_code if body else None)
+                j = k
         if hit := self.gaz.lookup_lower(self.gaz.offices, self.tokens, j):
             j, p.office = hit
             j, p.qualifier, p.qualifier_country = self._qualifier(j)
@@ -199,6 +217,8 @@ class _ArticleEntities:
         title = prefix.office or prefix.rank
         if prefix.office and prefix.qualifier:
             title = f"{prefix.office} {prefix.qualifier}"
+        if prefix.office and prefix.body:
+            title = f"{prefix.body} {title}"
         country = prefix.country
         if not country and prefix.qualifier_country and prefix.office not in FOREIGN_POSTS:
             country = prefix.qualifier_country
