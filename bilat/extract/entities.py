@@ -22,6 +22,7 @@ CLOSING = {",", ".", ";", ":", ")", "—", "–", "!", "?", "and", "who", "said"
 _RANK_TITLES = {"General", "Lieutenant General", "Major General", "Brigadier General", "Colonel", "Lieutenant Colonel",
                 "Admiral", "Vice Admiral", "Rear Admiral", "Major", "Captain", "Sergeant"}
 SPEECH_VERBS = {"said", "says", "told", "added", "noted", "stressed", "warned", "argued", "explained", "wrote", "insisted"}
+LEADER_TITLES = ("President", "Prime Minister", "King", "Emir", "Crown Prince", "Supreme Leader")
 _NOT_NAMES = {"The", "A", "An", "Its", "His", "Her", "Their", "Our", "This", "That", "These", "Those", "Both", "Each"}
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
@@ -446,21 +447,25 @@ class _ArticleEntities:
         for i, token in enumerate(self.tokens):
             if token.text not in {"the", "The"} or self._inside_person(i + 1):
                 continue
+            first, country = i + 1, None
+            if (hit := self._country_at(first)) and self._tok(hit[0] - 1) not in {"s"}:
+                first, country = hit  # "the Iraqi leader", "the US envoy"
             words = next((r for n in range(longest, 0, -1)
-                          if (r := tuple(self._tok(k).lower() for k in range(i + 1, i + 1 + n))) in self.gaz.references), None)
+                          if (r := tuple(self._tok(k).lower() for k in range(first, first + n))) in self.gaz.references), None)
             if words is None:
                 continue
-            end = i + 1 + len(words)
+            end = first + len(words)
             if self._is_name_word(end) or self._tok(end).lower() in QUALIFIER_WORDS or self._tok(end) in {"'", "’"}:
                 continue  # "the Prime Minister Mohammed …", "the minister of oil", "the minister's": not a reference
-            pid = self._latest_holder(" ".join(words), self.tokens[i].start)
+            pid = self._latest_holder(" ".join(words), self.tokens[i].start, country)
             if pid:
                 self.person_spans[i] = (end, pid, "title_reference")
 
-    def _latest_holder(self, words: str, before: int) -> str | None:
+    def _latest_holder(self, words: str, before: int, country: str | None = None) -> str | None:
         canonical = (self.gaz.offices.get(tuple(words.split())) or words).lower()
-        holders = {r.person_id for r in self.roles
-                   if any(f" {w} " in f" {t.lower()} " for w in (words, canonical) for t in (r.title, r.rank or ""))}
+        titles = LEADER_TITLES if words == "leader" else (words, canonical)  # "the Iraqi leader": its head of government or state
+        holders = {r.person_id for r in self.roles if (country is None or r.country_code == country)
+                   and any(f" {w.lower()} " in f" {t.lower()} " for w in titles for t in (r.title, r.rank or ""))}
         seen = [(self.tokens[s].start, pid) for s, (_, pid, method) in self.person_spans.items()
                 if pid in holders and self.tokens[s].start < before and method != "title_reference"]
         return max(seen)[1] if seen else None
