@@ -83,6 +83,18 @@ class _LoggedFetcher:
         return result, body, digest
 
 
+class _LoggedApi:
+    """What ``discover_gdelt`` fetches through: each API request goes to raw.fetch_log (purpose ``listing``) and its
+    answer to the raw store, like any other fetch, so GDELT's listings can be audited and replayed."""
+
+    def __init__(self, fetch: _LoggedFetcher):
+        self._fetch = fetch
+
+    async def fetch(self, url: str) -> FetchResult:
+        result, _, _ = await self._fetch.fetch(url, "listing")
+        return result
+
+
 def _log_row(result: FetchResult, source: str, purpose: str, digest: str | None, day: date) -> dict:
     headers = result.headers or {}
     return {
@@ -193,7 +205,7 @@ async def _listed_in_window(con, spec: SourceSpec, start: date, end: date, fetch
         while day < end:
             lo, hi = day_window(day)
             try:
-                articles = await discover_gdelt(fetch.fetcher, spec.query, lo, hi, base=spec.base_url, min_interval_s=spec.min_interval_s)
+                articles = await discover_gdelt(_LoggedApi(fetch), spec.query, lo, hi, base=spec.base_url, min_interval_s=spec.min_interval_s)
             except GdeltError as exc:
                 problems.append(f"{spec.name}: {day}: {exc}")
                 articles = []

@@ -150,3 +150,5 @@ sources:
     rows = _query(tmp_path, "SELECT source, partition_date, outcome FROM raw.discovered ORDER BY url")
     assert {(s, str(d), o) for s, d, o in rows} == {("gdelt-local", "2023-08-09", "fetched")}
     assert len(rows) == 2 and len(_query(tmp_path, "SELECT * FROM core.articles")) == 2
+    api = _query(tmp_path, "SELECT count(*), min(status), count(content_hash) FROM raw.fetch_log WHERE purpose = 'listing'")
+    assert api == [(3, 200, 3)]  # every GDELT request is in the fetch log, its answer in the raw store
