@@ -1,5 +1,17 @@
 """Claims in an article: quantities with units and bounds, and dated references normalised against the
-publication date. (Quotes and reported statements are in bilat.extract.quotes.)"""
+publication date. (Quotes and reported statements are in bilat.extract.quotes.)
+
+Quantities: a number (digits, number words, "a dozen", fractions read as percent) with its scale, the noun it
+counts mapped to a unit, its bound ("more than", "up to"; a range "20 to 25 tanks" is at_least 20 and up_to 25)
+and the direction of a change. A bare number takes the unit of the number before it in its sentence ("22 missiles
+struck ..., 17 of them at Ain al-Asad and five at a base in Erbil"). Offsets ("two days later"), time scopes ("over
+five years"), labels ("Article 51") and years are not quantities.
+
+Dates: full dates, and dates without a year (bare months, weekdays, "Oct. 10") resolved against the publication
+date: the last such date before it, unless the clause speaks of what is to come ("elections set for Oct. 10");
+relative expressions ("last month", "this year", "last week" as its month); dates given by reference to another
+("two days later", "the same day", "nine days after ISIS overran Mosul"). Without a publication date, relative
+expressions keep their text and no date."""
 
 from __future__ import annotations
 
@@ -11,61 +23,165 @@ from datetime import date, timedelta
 from bilat.extract.text import DATELINE, SentenceIndex
 
 # ------------------------------------------------------------------------------------------------ quantities
+# The noun after a number (lower-cased) -> the normalised unit. Longer nouns win ("service members" over "members").
 UNITS = {
     "percent": "percent", "per cent": "percent", "%": "percent", "percentage points": "percentage_points",
+    "percentage point": "percentage_points",
     "square kilometers": "km2", "square kilometres": "km2", "sq km": "km2", "km2": "km2", "km²": "km2",
     "square miles": "sq_mi", "kilometers": "km", "kilometres": "km", "km": "km", "miles": "miles",
-    "troops": "troops", "soldiers": "troops", "service members": "troops", "servicemembers": "troops",
-    "military personnel": "troops", "personnel": "troops", "advisers": "troops", "advisors": "troops",
-    "trainers": "troops", "marines": "troops", "Marines": "troops", "forces": "troops", "military advisers": "troops",
-    "fighters": "fighters", "militants": "fighters", "jihadists": "fighters",
-    "people": "people", "civilians": "people", "Iraqis": "people", "Iranians": "people", "Syrians": "people",
-    "Jordanians": "people", "residents": "people", "refugees": "people", "displaced people": "people",
-    "tourists": "people", "protesters": "people", "demonstrators": "people", "pilgrims": "people",
-    "migrants": "people", "families": "families", "children": "people", "visitors": "people",
-    "attacks": "attacks", "airstrikes": "airstrikes", "air strikes": "airstrikes", "strikes": "airstrikes",
-    "sorties": "sorties", "missiles": "missiles", "ballistic missiles": "missiles", "rockets": "rockets",
-    "drones": "drones", "aircraft": "aircraft", "jets": "aircraft", "warplanes": "aircraft", "planes": "aircraft",
-    "fighter jets": "aircraft", "helicopters": "helicopters", "tanks": "tanks", "vehicles": "vehicles",
-    "barrels a day": "barrels_per_day", "barrels per day": "barrels_per_day", "bpd": "barrels_per_day",
-    "barrels": "barrels", "tons": "tonnes", "tonnes": "tonnes", "megawatts": "MW", "MW": "MW", "gigawatts": "GW",
-    "cubic meters": "m3", "cubic metres": "m3", "cubic meters per second": "m3_per_s", "cubic metres per second": "m3_per_s",
-    "dollars": "USD", "US dollars": "USD", "countries": "countries", "nations": "countries", "states": "countries",
-    "members": "members", "partners": "countries", "agreements": "agreements", "deals": "agreements",
-    "memorandums": "agreements", "bases": "bases", "doses": "doses", "meals": "meals", "gallons": "gallons",
+    "meters": "m", "metres": "m", "feet": "feet", "hectares": "hectares", "acres": "acres",
+    "troops": "troops", "soldiers": "troops", "soldier": "troops", "service members": "troops",
+    "service member": "troops", "servicemembers": "troops", "military personnel": "troops", "personnel": "troops",
+    "advisers": "troops", "advisors": "troops", "military advisers": "troops", "trainers": "troops",
+    "marines": "troops", "forces": "troops", "paratroopers": "troops", "commandos": "troops", "special forces": "troops",
+    "fighters": "fighters", "militants": "fighters", "jihadists": "fighters", "insurgents": "fighters",
+    "people": "people", "person": "people", "civilians": "people", "civilian": "people", "lives": "people",
+    "iraqis": "people", "iranians": "people", "syrians": "people", "jordanians": "people", "turks": "people",
+    "kurds": "people", "palestinians": "people", "gazans": "people", "americans": "people", "yazidis": "people",
+    "christians": "people", "residents": "people", "inhabitants": "people", "refugees": "people",
+    "displaced people": "people", "tourists": "people", "protesters": "people", "demonstrators": "people",
+    "pilgrims": "people", "migrants": "people", "children": "people", "women": "people", "men": "people",
+    "visitors": "people", "travelers": "people", "travellers": "people", "worshippers": "people",
+    "prisoners": "people", "detainees": "people", "hostages": "people", "victims": "people", "workers": "people",
+    "contractors": "people", "diplomats": "people", "journalists": "people", "students": "people",
+    "individuals": "people", "lawmakers": "people", "deaths": "people", "families": "families",
     "dead": "people", "killed": "people", "wounded": "people", "injured": "people", "casualties": "people",
-    "seats": "seats", "votes": "votes", "lawmakers": "people", "projects": "projects", "companies": "companies",
-    "years": "years", "months": "months", "days": "days", "hours": "hours",
+    "attacks": "attacks", "airstrikes": "airstrikes", "air strikes": "airstrikes", "strikes": "airstrikes",
+    "raids": "airstrikes", "sorties": "sorties", "missiles": "missiles", "missile": "missiles",
+    "ballistic missiles": "missiles", "cruise missiles": "missiles", "rockets": "rockets", "projectiles": "projectiles",
+    "shells": "shells", "mortar rounds": "shells", "bombs": "bombs", "drones": "drones",
+    "aircraft": "aircraft", "jets": "aircraft", "warplanes": "aircraft", "planes": "aircraft", "fighter jets": "aircraft",
+    "bombers": "aircraft", "helicopters": "helicopters", "tanks": "tanks", "vehicles": "vehicles",
+    "armored vehicles": "vehicles", "warships": "ships", "ships": "ships", "vessels": "ships",
+    "barrels a day": "barrels_per_day", "barrels per day": "barrels_per_day", "bpd": "barrels_per_day",
+    "barrels": "barrels", "tons": "tonnes", "tonnes": "tonnes", "megawatts": "MW", "mw": "MW", "gigawatts": "GW",
+    "cubic meters": "cubic_meters", "cubic metres": "cubic_meters", "bcm": "cubic_meters",
+    "cubic meters per second": "cubic_meters_per_second", "cubic metres per second": "cubic_meters_per_second",
+    "pounds": "pounds", "kilograms": "kg", "kg": "kg", "liters": "liters", "litres": "liters", "gallons": "gallons",
+    "degrees celsius": "celsius", "degrees": "degrees",
+    "dollars": "USD", "us dollars": "USD", "euros": "EUR", "dinars": "IQD", "rials": "IRR", "lira": "TRY",
+    "countries": "countries", "nations": "countries", "states": "countries", "governments": "countries",
+    "members": "members", "partners": "countries", "organizations": "organizations", "organisations": "organizations",
+    "agreements": "agreements", "deals": "agreements", "memorandums": "agreements", "memoranda": "agreements",
+    "accords": "agreements", "contracts": "contracts", "bases": "bases", "outposts": "bases", "sites": "sites",
+    "targets": "targets", "doses": "doses", "meals": "meals", "seats": "seats", "votes": "votes",
+    "projects": "projects", "companies": "companies", "firms": "companies", "producers": "companies",
+    "ministers": "ministers", "ministries": "ministries", "brigades": "brigades", "battalions": "battalions",
+    "claims": "claims", "villages": "villages", "towns": "towns", "provinces": "provinces", "crossings": "crossings",
+    "years": "years", "year": "years", "months": "months", "month": "months", "weeks": "weeks", "week": "weeks",
+    "days": "days", "day": "days", "hours": "hours", "hour": "hours", "minutes": "minutes", "decades": "decades",
 }
+TIME_UNITS = {"years", "months", "weeks", "days", "hours", "minutes", "decades"}
+# "a 500-pound bomb", "the 329-seat parliament", "a six-day visit", "a 26-year-old pilot"
+HYPHEN_UNITS = {
+    "pound": "pounds", "seat": "seats", "member": "members", "nation": "countries", "day": "days", "week": "weeks",
+    "month": "months", "year": "years", "hour": "hours", "minute": "minutes", "kilometer": "km", "kilometre": "km",
+    "km": "km", "mile": "miles", "meter": "m", "metre": "m", "ton": "tonnes", "tonne": "tonnes", "megawatt": "MW",
+}
+CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
 BOUNDS = {
     "more than": "more_than", "over": "more_than", "upwards of": "more_than", "in excess of": "more_than",
-    "at least": "at_least", "no fewer than": "at_least", "a minimum of": "at_least",
+    "well over": "more_than", "just over": "more_than", "a little over": "more_than", "above": "more_than",
+    "exceeding": "more_than", "exceed": "more_than", "exceeds": "more_than", "exceeded": "more_than",
+    "surpassing": "more_than", "surpassed": "more_than",
+    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least", "a minimum of": "at_least",
+    "as few as": "at_least",
     "about": "about", "around": "about", "roughly": "about", "approximately": "about", "some": "about",
     "an estimated": "about", "nearly": "about", "almost": "about", "close to": "about", "estimated": "about",
-    "up to": "up_to", "as many as": "up_to", "as much as": "up_to",
+    "toward": "about", "towards": "about", "an average of": "about",
+    "up to": "up_to", "as many as": "up_to", "as much as": "up_to", "at most": "up_to", "no more than": "up_to",
+    "a maximum of": "up_to", "not more than": "up_to",
     "fewer than": "less_than", "less than": "less_than", "under": "less_than", "below": "less_than",
+    "just under": "less_than",
 }
-SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9}
-WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-                "hundred": 100, "dozen": 12, "hundreds": 100, "dozens": 24, "thousands": 1000}
-MODIFIERS = (r"(?:(?:more|additional|extra|new|foreign|coalition|combat|military|armed|active|daily|"
-             r"US|U\.S\.|American|Iraqi|Iranian|Turkish|Jordanian|Kurdish|Syrian|NATO|ISIS|Islamic State|[A-Z][a-z]+)\s){0,2}")
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-_BOUND_ALT = "|".join(re.escape(b) for b in sorted(BOUNDS, key=len, reverse=True))
-_NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(WORD_NUMBERS) + r")"
-_QUANTITY = re.compile(
-    rf"(?:\b(?P<bound>(?i:{_BOUND_ALT}))\s)?(?P<cur>\$|US\$)?{_NUMBER}(?:\s?(?P<scale>thousand|million|billion|trillion|bn)\b)?"
-    rf"(?:(?P<pct>%)|[\s-](?P<mod>{MODIFIERS})(?P<unit>{_UNIT_ALT})\b)?",
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "mn": 1e6}
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+}
+FRACTIONS = {"half": 50, "third": 33, "thirds": 67, "quarter": 25, "quarters": 75}  # as percent ("a third" ~ 33%)
+
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_WORD_NUMBER = (
+    rf"(?:{_TENS})(?:-(?:{_ONES}))?|(?:a|half\sa|{_ONES})\sdozen|a\shundred|a\sthousand"
+    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten|" + _ONES
 )
-_DIRECTION = re.compile(r"^\W{0,3}(?:\w+\s){0,1}(?P<dir>reduction|decrease|drop|decline|fall|cut|fewer|increase|rise|jump|growth|surge|more)\b")
+_FRACTION = r"(?:a|one)[\s-](?:third|quarter)|two[\s-]thirds|three[\s-]quarters|half"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A number: digits (after a currency sign or at a word's start: not the 18 of "F/A-18", not "COVID-19"),
+# a number word or a fraction, then an optional scale word ("4.5 million", "$2.76bn").
+_NUMBER = re.compile(
+    rf"(?:(?P<cur>US\$|\$|€|£)\s?|(?<![\w/.$€£’'])(?<![A-Za-z]-))"
+    rf"(?P<num>{_DIGITS}|(?i:{_WORD_NUMBER}|{_FRACTION}))(?P<half>\s(?:and\s)?a\shalf)?"
+    rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn)\b)?(?![\w]|[.,]\d)"
+)
+_STOP = (
+    "of|the|a|an|and|or|to|in|on|at|for|from|by|with|as|than|that|which|who|whom|whose|were|was|are|is|be|been|being|"
+    "have|has|had|would|will|could|should|may|might|can|must|do|did|does|not|no|per|each|this|these|those|their|its|"
+    "his|her|our|your|my|it|they|he|she|we|them|us|between|into|over|under|after|before|since|until|during|about|"
+    "around|some|while|when|where|if|because|then|there|here|also|already|still|now|only|just|all|both|any|every|"
+    "such|so|up|down|out|off|later|earlier|ago|said|says|last|next|first|other|others|what|less|"
+    f"{_ONES}|{_TENS}|ten|eleven|twelve|dozen|hundred|thousand|million|billion"
+)
+_MOD = rf"(?!(?:{_STOP})\b)[A-Za-z][\w./'’-]*"
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != "%")
+# The noun a number counts: up to five modifiers ("two Navy F/A-18 fighters", "350 Army and Air Force personnel")
+_UNIT_AFTER = re.compile(rf"\s(?P<mods>(?:{_MOD}\s(?:(?:and|or)\s(?={_MOD}\s))?){{0,5}}?)(?P<unit>(?i:{_UNIT_ALT}))\b(?!-)")
+_OF_UNIT = re.compile(rf"\sof\s(?:the|his|her|their|its|our|these|those)\s(?:[\d,]+\s|(?i:{_WORD_NUMBER})\s)?"
+                      rf"(?P<mods>(?:{_MOD}\s){{0,3}}?)(?P<unit>(?i:{_UNIT_ALT}))\b")
+_OF_THEM = re.compile(r"\sof\s(?:them|those|these)\b")
+_PERCENT_AFTER = re.compile(r"\s?(?P<pct>%|(?i:percent|per\scent)\b|(?i:percentage\spoints?)\b)")
+_HYPHEN_AFTER = re.compile(rf"-(?P<hunit>{'|'.join(HYPHEN_UNITS)})\b(?P<old>-old)?")
+_FRACTION_OF = re.compile(r"\s(?:of\s(?!them\b|those\b|these\b|it\b|an?\b)|a\s(?:percent|percentage\spoint)\b)")
+_RATE = re.compile(r"\s(?:of\s[\w-]+\s)?(?:(?:a|per|each)\s(?P<per>year|day|second|month)\b|(?P<annual>annually|a\syear)\b)")
+_COORDINATED = re.compile(rf"\s(?:and|or)\s(?:{_MOD}\s){{0,2}}?(?P<unit>(?i:{_UNIT_ALT}))\b")
+_RANGE_NEXT = re.compile(r"\s?(?:to|-|–|and)\s?(?=(?:US\$|\$|€|£)?\s?\d|(?i:" + _WORD_NUMBER + r")\b)")
+_BOUND_ALT = "|".join(re.escape(b) for b in sorted(BOUNDS, key=len, reverse=True))
+_BOUND_BEFORE = re.compile(rf"(?:^|[\s(])(?P<bound>(?i:{_BOUND_ALT}))\s$")
+_DETERMINER_BEFORE = re.compile(r"\b(?i:the|our|their|its|his|her|these|those|both|all|your|my|whose|each|every|which|first|past|next|last|"
+                                r"previous|coming|following|other)\s$")
+_SCOPE_BEFORE = re.compile(r"\b(?i:first|last|past|next|previous|coming|following|over|within|during|throughout|in)\s(?:the\s)?$")
+_OFFSET_AFTER = re.compile(r"\s(?:later|earlier|before|after|ago|afterwards|beforehand|previously|prior|on|into|since|from\snow)\b"
+                           r"|\sof\s(?!age\b)")
+_ADDS_UP = re.compile(r"\b(?:add|adds|added|adding|amount|amounts|amounted|amounting)\s$", re.I)
+_COORD_BEFORE = re.compile(r"(?:\b(?:and|or|to|from|with|by|while|but|versus|vs\.?)|,)\s$")
+_CASUALTY_AFTER = re.compile(r"\s(?:(?:were|was|have\sbeen|had\sbeen|are|being)\s)?(?:killed|wounded|injured|dead|hurt)\b")
+_CASUALTY_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|kill|wound|injure)\s$")
+_CASUALTY_UNITS = {"dead", "killed", "wounded", "injured"}
+_KILLING = re.compile(r"\b(?:kill|kills|killed|killing|executed|executing|execute|hanged|hanging|dead|died|slain|massacred)\b", re.I)
+_ATTACKING = re.compile(r"\b(?:attack|attacks|attacked|attacking|struck|hit|targeted|shelled|bombed|fired)\b", re.I)
+_TIMES_AFTER = re.compile(r"\stimes\b")
+_DESIGNATION = re.compile(r"\b[A-Z]{1,3}(?:/[A-Z]{1,3})?-\d+\b")  # F-16, F/A-18, MQ-9, Su-25
+_TIME_OF_DAY = re.compile(r"^(?::\d|\s?[ap]\.m\.|\s?GMT\b|\s?(?:local\s)?time\b)")
+_AGE = re.compile(r"\b[A-Z][\w'’-]+,\s$")
+_CUES = ((re.compile(r"\btroop\b|\bpresence\b", re.I), "troops"),
+         (re.compile(r"\b(?:population|attendance|turnout|crowds?)\b", re.I), "people"))
+_YEAR_LIKE = re.compile(r"\b(?:in|since|until|of)\s$")
+_NAME_BEFORE = re.compile(r"\b[A-Z][a-z]+\.?\s$")
+_FUNCTION_WORDS = frozenset(_STOP.split("|")) | {"between", "some", "about", "nearly", "almost", "only"}
+_MIXED = {frozenset({"missiles", "drones"}): "projectiles", frozenset({"missiles", "rockets"}): "projectiles",
+          frozenset({"rockets", "drones"}): "projectiles", frozenset({"countries", "organizations"}): "members"}
+_DIRECTION = re.compile(r"^\W{0,3}(?:(?!and\b|or\b|to\b|then\b)\w+\s){0,1}(?P<dir>reduction|decrease|drop|decline|fall|cut|"
+                        r"increase|rise|jump|growth|surge|gain|hike)\b")
 DECREASE_WORDS = {"reduction", "decrease", "drop", "decline", "fall", "cut", "fewer", "fell", "fallen", "dropped",
-                  "declined", "decreased", "down", "reduced", "shrank", "shrunk"}
-_CHANGE_BEFORE = re.compile(r"\b(?P<verb>fell|fallen|dropped|declined|decreased|down|cut|reduced|shrank|shrunk|rose|risen|"
-                            r"increased|up|grew|grown|jumped|climbed|surged)(?:\s+by)?(?:\s+(?:about|nearly|almost|some|more than|over))?\s+$")
-_AUXILIARY = re.compile(r"\s+(?:have|has|had|were|was|are|is)(?:\s+been)?\s*$")
-_CLAUSE_END = re.compile(r"[,;:.()“”\"]|\s(?:and|but|while|which|who|after|before|as)\s")
-_DATE_CONTEXT = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s$")
+                  "declined", "decreased", "down", "reduced", "shrank", "shrunk", "falls", "drops", "reduce", "cuts",
+                  "lost", "shed", "declines", "decreases", "shrink", "shrinks"}
+# "fell 40 percent", "have dropped by 64 percent", "cut deliveries by more than half", "will fall by about 2,200";
+# not "up from $660 million" (the amount before a change) nor "planes dropped 8,000 meals" (no "by": not a change).
+_CHANGE_BEFORE = re.compile(r"\b(?P<verb>fell|fallen|falls|fall|dropped|drops|declined|decreased|down|cut|cuts|reduced|reduce|shrank|"
+                            r"shrunk|lost|shed|drop|decline|declines|decrease|decreases|shrink|shrinks|rose|risen|rise|rises|increased|"
+                            r"increase|increases|up|grew|grown|grow|grows|jumped|jump|jumps|climbed|climb|climbs|surged|gained|gain)"
+                            r"(?P<by>(?:\s+(?!from\b)\w+){0,2}?\s+by)?"
+                            r"(?:\s+(?:about|nearly|almost|some|roughly|more than|over|less than|around|toward))?\s+$")
+_CHANGE_NOUN_BEFORE = re.compile(r"\b(?P<noun>reduction|decrease|drop|decline|fall|cut|increase|rise|jump|growth|surge|gain|hike)"
+                                 r"\s+of\s+$", re.I)
+_AUXILIARY = re.compile(r"\s+(?:have|has|had|were|was|are|is|will|would|could)(?:\s+been)?\s*$")
+_CLAUSE_END = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[;:()“”\"]|\s(?:and|but|while|which|who|after|before|as)\s")
+_DATE_CONTEXT = re.compile(r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+                           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s(?:\d{1,2}\s?(?:and|to|-|–)\s?)?)$")
 
 
 @dataclass(frozen=True)
@@ -81,59 +197,323 @@ class Quantity:
     sentence_index: int
 
 
-def find_quantities(text: str, sentences: SentenceIndex) -> list[Quantity]:
-    found = []
-    for m in _QUANTITY.finditer(text):
-        num, unit_word, pct = m.group("num"), m.group("unit"), m.group("pct")
-        if m.group("cur") is None and unit_word is None and pct is None:
-            continue  # a bare number (year, day, count of nothing named) is not a quantity
-        if num.lower() in WORD_NUMBERS and (unit_word is None or m.group("scale") or text[max(0, m.start() - 4) : m.start()].lower() == "the "):
-            continue  # "the two nations" names the parties, it claims no amount
-        if _DATE_CONTEXT.search(text[max(0, m.start() - 12) : m.start("num")]):
-            continue  # "Dec. 9 …"
-        if num.isdigit() and len(num) == 4 and num.startswith(("19", "20")) and not m.group("cur") and unit_word in {"years", None}:
+@dataclass
+class _Candidate:
+    """A number being read; what a bare one counts may only be known from its neighbours."""
+
+    start: int  # the bound's start when there is one ("more than 4.5 million Iraqis")
+    end: int
+    value: float
+    unit: str | None
+    unit_start: int | None
+    bound: str | None
+    sentence: int
+    scale: float = 1.0
+    casualty: bool = False  # "... and more than 30 wounded": the unit of what was counted before it
+    fraction: bool = False
+    inherited: bool = False  # the unit comes from a neighbour
+    head_start: int = -1  # where the words naming what is counted begin (after the number and its scale)
+    age_of: str = ""
+
+
+def _number_value(num: str) -> float | None:
+    word = " ".join(num.lower().split())
+    if word[:1].isdigit():
+        return float(word.replace(",", ""))
+    if word.endswith("dozen"):
+        head = word.split()[0]
+        return 6.0 if head == "half" else 12.0 * (1 if head == "a" else WORD_NUMBERS[head])
+    if word in ("a hundred", "a thousand"):
+        return 100.0 if word == "a hundred" else 1000.0
+    if "-" in word:
+        tens, _, ones = word.partition("-")
+        return float(WORD_NUMBERS[tens] + WORD_NUMBERS[ones]) if tens in WORD_NUMBERS and ones in WORD_NUMBERS else None
+    return float(WORD_NUMBERS[word]) if word in WORD_NUMBERS else None
+
+
+def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None:
+    """One number with what stands around it, or None when it claims no amount."""
+    num, cur, scale = m.group("num"), m.group("cur"), m.group("scale")
+    start, end = m.start(), m.end()
+    s_index = sentences.of(start)
+    s_start = sentences.spans[s_index][0]
+    before = text[max(s_start, start - 40) : start]
+    after = text[end : end + 160]
+    if _DATE_CONTEXT.search(before[-20:]) or _TIME_OF_DAY.match(after):
+        return None  # "Dec. 9", "Aug. 7 and 8", "1:45 a.m."
+    is_word = not num[:1].isdigit()
+    bound_match = _BOUND_BEFORE.search(before)
+    bound = BOUNDS[bound_match["bound"].lower()] if bound_match else None
+    bound_start = max(s_start, start - 40) + bound_match.start("bound") if bound_match else start
+    if bound == "up_to" and _ADDS_UP.search(text[max(0, bound_start - 12) : bound_start]):
+        bound = None  # "adds up to $10.15 billion" is a total, not a ceiling
+    if is_word and not bound and _DETERMINER_BEFORE.search(before) and not _HYPHEN_AFTER.match(after):
+        return None  # "the two nations", "our two countries", "the first six months" (but "the six-day visit")
+    last_word = re.split(r"[\s-]", num.lower())[-1]
+    if is_word and last_word in FRACTIONS and not num.lower().endswith("dozen"):
+        # "roughly a third of Iraq's territory", "cut by more than half", "half a percent", "between a third and 40 percent"
+        pct = _FRACTION_OF.match(after)
+        by = re.search(r"\bby\s(?:[a-z]+\s){0,2}$", before)
+        if not (pct or by or re.match(r"\s(?:and|to)\s(?:\w+\s)?\d[\d.,]*\s?(?:%|percent)", after)):
+            return None
+        if pct and "percent" in pct.group():
+            return _Candidate(bound_start, end + pct.end(), 0.5, "percent", None, bound, s_index)
+        return _Candidate(bound_start, end, float(FRACTIONS[last_word]), "percent", None, bound, s_index, fraction=True)
+    value = _number_value(num)
+    if value is None:
+        return None
+    if m.group("half"):
+        value += 0.5
+    multiplier = SCALES.get(scale or "", 1.0)
+    value *= multiplier
+    unit, unit_start, unit_m = None, None, None
+    if cur:
+        unit = CURRENCIES[cur.lower()]
+    elif pct := _PERCENT_AFTER.match(after):
+        unit = "percentage_points" if "point" in pct["pct"].lower() else "percent"
+        end += pct.end()
+    elif hyphen := _HYPHEN_AFTER.match(after):
+        unit = "years" if hyphen["old"] else HYPHEN_UNITS[hyphen["hunit"]]  # "a six-day visit", "a 26-year-old pilot"
+        unit_start, end = end + 1, end + hyphen.end()
+    elif unit_m := _UNIT_AFTER.match(after):
+        unit = UNITS[unit_m["unit"].lower()]
+        if unit == "fighters" and _DESIGNATION.search(unit_m["mods"]):
+            unit = "aircraft"  # "two Navy F/A-18 fighters"
+        unit_start, end = end + unit_m.start("unit"), end + unit_m.end()
+        if (other := _COORDINATED.match(text, end)) and (mixed := _MIXED.get(frozenset({unit, UNITS[other["unit"].lower()]}))):
+            unit, end = mixed, other.end()  # "300 drones and missiles", "80 countries and organizations"
+    elif (of_unit := _OF_UNIT.match(after)) and value != 1:
+        unit = UNITS[of_unit["unit"].lower()]  # "54 of the 329 seats", "four of the five claims"
+        unit_start = end + of_unit.start("unit")
+    if unit in {"cubic_meters", "tonnes", "barrels"} and (rate := _RATE.match(text, end)):
+        unit, end = f"{unit}_per_{rate['per'] or 'year'}", rate.end()  # "10 billion cubic meters of gas a year"
+    if (num.isdigit() and len(num) == 4 and num.startswith(("19", "20")) and not cur and not scale
+            and unit not in {"percent", "percentage_points"}):
+        return None  # a year ("in 2014 militants ...": news writes counts of thousands with a comma)
+    if unit in TIME_UNITS:
+        # Offsets ("two days later", "nine days after"), time scopes ("over five years", "the first six months") and
+        # the length of an activity ("three days of mourning") are no claimed amounts.
+        if (is_word and value == 1 or _OFFSET_AFTER.match(text, end)
+                or _SCOPE_BEFORE.search(text, max(s_start, bound_start - 30), bound_start)):
+            return None
+        if bound_match and bound_match["bound"].lower() in {"over", "under"}:
+            return None
+    if unit is not None:
+        casualty = unit_m is not None and unit_m["unit"].lower() in _CASUALTY_UNITS and not unit_m["mods"]
+        if unit == "fighters" and (_KILLING.search(text, max(s_start, start - 40), start) or _KILLING.match(text, end + 1)):
+            unit = "people"  # a death toll counts people ("killing at least 25 fighters")
+        return _Candidate(bound_start, end, value, unit, unit_start, bound, s_index, multiplier, casualty=casualty)
+    # A bare number. It may count what a neighbour names ("17 of them ... and five at a base in Erbil"), an age
+    # ("Kasasbeh, 26,"), attacks ("attacked more than 150 times"); a label ("Article 51") or a year counts nothing.
+    if (age := _AGE.search(before)) and after.startswith(",") and value < 120 and not bound:
+        return _Candidate(start, end, value, "years", None, None, s_index, age_of=age.group().rstrip(", "))
+    if not bound and (name := _NAME_BEFORE.search(before)) and name.group().split()[0].lower() not in _FUNCTION_WORDS and (
+            text[s_start : max(s_start, start - 40) + name.start()].strip()):
+        return None  # a label: "Article 51", "Tower 22" (not "Between 10 and 15 drones")
+    if not bound and not scale and re.fullmatch(r"\d{3,4}", num) and _YEAR_LIKE.search(before):
+        return None  # "in 680"
+    if (times := _TIMES_AFTER.match(after)) and _ATTACKING.search(text, s_start, start):
+        return _Candidate(bound_start, end + times.end(), value, "attacks", None, bound, s_index, multiplier)
+    if re.search(r"\b(?:a|an|A|An)\s$", before):
+        return None  # "a 50-50 split", "a 2-1 vote"
+    casualty = bool(_CASUALTY_BEFORE.search(before) or _CASUALTY_AFTER.match(after))
+    linked = casualty or _COORD_BEFORE.search(before) or _OF_THEM.match(after) or re.match(r"\s(?:others|more)\b", after)
+    if not (bound or scale or "," in num or linked or _RANGE_NEXT.match(after)):
+        return None
+    if is_word and not (bound or linked):
+        return None
+    if tail := re.match(r"\sothers\b", after) or _OF_THEM.match(after):
+        end += tail.end()
+    return _Candidate(bound_start, end, value, None, None, bound, s_index, multiplier, casualty=casualty)
+
+
+def _resolve_ranges(text: str, found: list[_Candidate]) -> None:
+    """'20 to 25 tanks', '180,000 to 190,000 barrels per day', 'between a third and 40 percent': the first number
+    takes the second's unit (and scale), and the two bound the amount from below and above; 'from about 500 to as
+    many as 4,000 personnel' only lends the unit."""
+    for first, second in zip(found, found[1:]):
+        if first.sentence != second.sentence or second.unit is None:
             continue
-        value = float(WORD_NUMBERS.get(num.lower(), 0) or num.replace(",", ""))
-        value *= SCALES.get(m.group("scale") or "", 1)
-        unit = "USD" if m.group("cur") else ("percent" if pct else UNITS[unit_word])
-        if unit_word and unit_word in {"dollars", "US dollars"}:
-            unit = "USD"
-        bound = BOUNDS.get((m.group("bound") or "").lower(), "exact")
-        end = m.end()
-        s_index = sentences.of(m.start())
-        s_start, s_end = sentences.spans[s_index]
+        if first.unit is not None and not (first.fraction or first.unit == second.unit and first.bound is None):
+            continue
+        gap = text[first.end : second.start]
+        lead = text[max(0, first.start - 8) : first.start].lower()
+        between = lead.endswith("between ")
+        if not re.fullmatch(r"\s?(?:to|-|–)\s?", gap) and not (between and gap == " and "):
+            continue
+        first.unit = first.unit or second.unit
+        if first.scale == 1.0 and second.scale != 1.0 and not first.fraction:
+            first.value *= second.scale  # "between 2 and 3 million", "$1.5 to $2 billion"
+            first.scale = second.scale
+        if lead.endswith("from "):
+            continue  # a change from one amount to another, not a range
+        first.bound = first.bound or "at_least"
+        second.bound = second.bound or "up_to"
+
+
+def _resolve_units(text: str, sentences: SentenceIndex, found: list[_Candidate]) -> list[_Candidate]:
+    """A bare number counts what the last number of its sentence counted ('2,500 US troops ... down from roughly 5,200'),
+    else what its clause names ('troop numbers will fall by about 2,200', 'attendance could exceed 30 million')."""
+    kept = []
+    last: dict[int, str] = {}
+    for c in found:
+        antecedent = last.get(c.sentence)
+        if c.casualty:
+            c.unit = antecedent if antecedent in {"troops", "people", "fighters"} else "people"
+        elif c.unit is None:
+            c.inherited = True
+            if antecedent:
+                c.unit = antecedent
+            else:
+                s_start = sentences.spans[c.sentence][0]
+                window = text[s_start : c.start]
+                hits = [(cue.search(window), unit) for cue, unit in _CUES]
+                hits = [(h.start(), unit) for h, unit in hits if h]
+                if not hits:
+                    continue
+                c.unit = max(hits)[1]
+        kept.append(c)
+        if c.unit not in {"percent", "percentage_points"} and c.unit not in TIME_UNITS:
+            last[c.sentence] = c.unit
+    return kept
+
+
+def find_quantities(text: str, sentences: SentenceIndex) -> list[Quantity]:
+    candidates = []
+    for m in _NUMBER.finditer(text):
+        if c := _read(m, text, sentences):
+            c.head_start = m.end()
+            candidates.append(c)
+    _resolve_ranges(text, candidates)
+    found = []
+    for c in _resolve_units(text, sentences, candidates):
+        s_start, s_end = sentences.spans[c.sentence]
         direction, measures = None, ""
-        if after := _DIRECTION.match(text[end : end + 30]):  # "a 64% reduction in ISIS attacks"
+        if after := _DIRECTION.match(text[c.end : c.end + 30]):  # "a 64% reduction in ISIS attacks"
             direction = "decrease" if after["dir"] in DECREASE_WORDS else "increase"
-        elif unit in {"percent", "percentage_points"} and (before := _CHANGE_BEFORE.search(text, max(s_start, m.start() - 40), m.start())):
+        elif noun := _CHANGE_NOUN_BEFORE.search(text, max(s_start, c.start - 40), c.start):
+            direction = "decrease" if noun["noun"].lower() in DECREASE_WORDS else "increase"
+        elif (before := _CHANGE_BEFORE.search(text, max(s_start, c.start - 50), c.start)) and (
+                before["by"] or c.unit in {"percent", "percentage_points"}):
             # "ISIS attacks in Iraq have dropped by 64 percent": the subject of the change is what is measured
             direction = "decrease" if before["verb"] in DECREASE_WORDS else "increase"
-            clause_start = max((c.end() for c in _CLAUSE_END.finditer(text, s_start, before.start())), default=s_start)
-            measures = _AUXILIARY.sub("", text[clause_start : before.start()]).strip()
+            if c.unit in {"percent", "percentage_points"}:
+                if before["by"] and (obj := before["by"].strip()[: -len("by")].strip()):
+                    measures = obj  # "cut deliveries by more than half": the deliveries
+                else:
+                    clause_start = max((x.end() for x in _CLAUSE_END.finditer(text, s_start, before.start())), default=s_start)
+                    measures = _AUXILIARY.sub("", text[clause_start : before.start()]).strip()
         if not measures:
-            measure_start = m.start("unit") if unit_word else end
-            clause = _CLAUSE_END.search(text, end, s_end)
-            measures_end = clause.start() if clause else s_end
-            measures = " ".join(text[measure_start:measures_end].split()[:12]).strip(" -")
-        found.append(Quantity(value, unit, bound, direction, measures, text[m.start() : m.end()].strip(), m.start(), m.end(), s_index))
+            measures = _measures(text, c, s_start, s_end)
+        found.append(Quantity(c.value, c.unit, c.bound or "exact", direction, measures, text[c.start : c.end].strip(),
+                              c.start, c.end, c.sentence))
     return found
+
+
+def _measures(text: str, c: _Candidate, s_start: int, s_end: int) -> str:
+    """What a number counts, in the article's words: the noun with its modifiers and the rest of its clause
+    ("Kataib Hezbollah sites struck ..."), led by the clause's start when that rest is empty."""
+    if c.age_of:
+        return f"age of {c.age_of}"
+    if c.inherited:
+        head = c.unit.replace("_", " ")
+    else:
+        head = text[c.head_start : c.end] if c.head_start <= c.end else ""
+        head = re.sub(r"^\s*(?:%|of\s(?:them|those|these)\b|others\b)", "", head).strip(" -")
+    clause = _CLAUSE_END.search(text, c.end, s_end)
+    tail = text[c.end : clause.start() if clause else s_end].split()[:10]
+    words = [head] if head else []
+    if len(tail) < 2:
+        clause_start = max((x.end() for x in _CLAUSE_END.finditer(text, s_start, c.start)), default=s_start)
+        lead = _BOUND_BEFORE.sub("", DATELINE.sub("", text[clause_start : c.start])).split()[-6:]
+        words = lead + words
+    return " ".join(words + tail).strip(" -,")
 
 
 # ------------------------------------------------------------------------------------------------ dated events
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.)"
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBR = r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# One leading \b and branches that each start with a word of their own keep the scan fast; what stands
+# before a match ("on Tuesday", "early July", "in 680") is read afterwards.
 _DATE = re.compile(
-    rf"\b{_MONTH}\s(?P<day>[1-3]?\d)(?:st|nd|rd|th)?(?:[,]?\s(?P<year>(?:19|20)\d\d))?\b"
-    rf"|\b(?P<day2>[1-3]?\d)\s(?P<month2>January|February|March|April|May|June|July|August|September|October|November|December)\s(?P<year2>(?:19|20)\d\d)\b"
-    rf"|\b(?P<month3>January|February|March|April|May|June|July|August|September|October|November|December)(?:\sof)?\s(?P<year3>(?:19|20)\d\d)\b"
-    rf"|\b(?P<rel>this|last|next|earlier this|later this)\s(?P<unit>year|month|week|January|February|March|April|May|June|July|August|September|October|November|December)\b"
-    rf"|\b(?P<dayword>yesterday|today)\b"
-    rf"|\bon\s(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-    rf"|(?<![\w$.,-])(?P<year4>(?:19|20)\d\d)(?![\w%-]|,\d)"
+    rf"\b(?:(?P<mname>{_MONTH_NAMES}|{_MONTH_ABBR})(?:\s(?P<day>[1-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<year>(?:19|20)\d\d))?\b"
+    rf"|(?:\sof)?\s(?P<year3>(?:19|20)\d\d)\b|\b(?P<bare>)(?![\s,]*\d|\sof\s\d))"
+    rf"|(?<![$.,])(?<![A-Za-z]-)(?:(?P<day2>[1-3]?\d)\s(?P<month2>{_MONTH_NAMES})(?:\s(?P<year2>(?:19|20)\d\d))?\b"
+    rf"|(?P<year4>(?:19|20)\d\d)(?![\w%]|-(?!(?:19|20)\d\d\b)|,\d)"  # "1980-1988" too
+    rf"|(?P<old_year>[1-9]\d{{2,3}})(?=[.,;:)]|\s(?:AD|CE|BC|BCE)\b))"
+    rf"|(?P<rel>[Tt]his|[Ll]ast|[Nn]ext|[Ee]arlier\sthis|[Ll]ater\sthis)\s(?P<unit>year|month|week|{_MONTH_NAMES}|{_WEEKDAY_NAMES})\b"
+    rf"|(?P<dayword>yesterday|today|tomorrow)\b"
+    rf"|(?P<weekday>{_WEEKDAY_NAMES})\b(?!,?\s(?:{_MONTH_NAMES}|{_MONTH_ABBR})\s?\d)"
+    rf"|(?P<edge>end|close|start|beginning|middle)\sof\s(?P<edge_year>(?:19|20)\d\d)\b(?![\w%-]|,\d)"
+    rf"|[Mm]id-(?P<mid_year>(?:19|20)\d\d)\b)"
 )
+_BEFORE_DATE = re.compile(r"(?:\b(?P<on>[Oo]n)\s|\b(?P<bmod>[Ee]arly|[Ll]ate|[Mm]id)[\s-]|\b(?P<year_prep>[Ii]n|[Ss]ince)\s)$")
+# A bare month ("in March", "since early February", "by the end of September") needs a word that makes it a time.
+_MONTH_PREPOSITION = re.compile(r"\b(?:in|since|by|until|till|from|through|during|before|after|of|between|and|to|or|for|last|next|"
+                                r"early|late|mid|In|Since|By|Until|From|Through|During|Before|After|Between)[\s-]$")
+_PAST_PREPOSITION = re.compile(r"\b(?:since|after|Since|After)[\s-](?:(?:early|late|mid)[\s-])?$")
+# References to a date already given: "two days later", "the same day", "nine days after fighters overran Mosul".
+_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+# Found by their second word (a literal-led pattern scans fast), then read leftwards for the count or "the".
+_CHAIN = re.compile(r"(?:days?|weeks?|months?|years?|same|that|next|following|previous|preceding)\s"
+                    r"(?:later|earlier|afterwards?|after|before|day|month|year)\b")
+_CHAIN_COUNT = re.compile(r"\b(?P<count>[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|"
+                          r"[Ee]leven|[Tt]welve|\d{1,2})\s$")
+_CHAIN_THE = re.compile(r"\b(?:[Tt]he|[Tt]hat)\s$")
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """'the same day', 'the next day', 'two days later', 'nine days after <something>'."""
+
+    kind: str  # same | step | count
+    count: int
+    unit: str  # day | week | month | year
+    direction: str  # later | earlier | after | before (count); next | previous (step)
+    start: int
+    end: int
+
+
+def _find_chains(text: str) -> list[_Chain]:
+    chains = []
+    for m in _CHAIN.finditer(text):
+        if m.start() and (text[m.start() - 1].isalnum()):
+            continue
+        first, second = m.group().split()
+        first, second = first.lower(), second.lower()
+        if first in ("same", "that") and second == "day":
+            the = _CHAIN_THE.search(text, max(0, m.start() - 5), m.start())
+            if first == "same" and not the:
+                continue
+            chains.append(_Chain("same", 0, "day", "", the.start() if the else m.start(), m.end()))
+        elif first in ("next", "following", "previous", "preceding") and second in ("day", "month", "year"):
+            if the := _CHAIN_THE.search(text, max(0, m.start() - 5), m.start()):
+                direction = "previous" if first in ("previous", "preceding") else "next"
+                chains.append(_Chain("step", 1, second, direction, the.start(), m.end()))
+        elif first.rstrip("s") in ("day", "week", "month", "year") and second in (
+                "later", "earlier", "afterwards", "afterward", "after", "before"):
+            if number := _CHAIN_COUNT.search(text, max(0, m.start() - 8), m.start()):
+                word = number["count"]
+                count = int(word) if word.isdigit() else _COUNT_WORDS[word.lower()]
+                direction = "later" if second.startswith("afterward") else second
+                chains.append(_Chain("count", count, first.rstrip("s"), direction, number.start(), m.end()))
+    return chains
+
+
+_VAGUE_COUNT = re.compile(r"\b(?:less|more|fewer)\sthan\s$|\b(?:about|nearly|almost|some|roughly|around|over|under|just|little|"
+                          r"barely|only)\s$", re.I)
+# A future reading for a date without its year: "a conference in Paris on Monday, to be co-chaired",
+# "elections set for Oct. 10", "a visit expected in April". Only the clause around the date counts.
+_FUTURE = re.compile(r"\b(?:will|would|shall|is\sto|are\sto|is\sdue|are\sdue|due\sto|set\sfor|set\sto|scheduled|expected|"
+                     r"planned|plans?\sto|upcoming)\b|['’]ll\b", re.I)
+_CLAUSE_CUT = re.compile(r"[,;:()“”\"]|\b(?:that|which|who|whom|when|where|while|after|before|because|since|and|but|said|says|"
+                         r"told|announced)\b")
 
 
 @dataclass(frozen=True)
@@ -153,18 +533,34 @@ def _month_start(year: int, month: int) -> date:
     return date(year, month, 1)
 
 
-def resolve_date(m: re.Match, anchor: date | None) -> tuple[date | None, str | None]:
-    """The date and precision a date expression stands for, relative ones against ``anchor``."""
+def _shift_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _is_future(text: str, start: int, at: int) -> bool:
+    """Does the clause before offset ``at`` (from ``start``, the sentence's start) speak of what is to come?"""
+    cut = start
+    for c in _CLAUSE_CUT.finditer(text, start, at):
+        cut = c.end()
+    return bool(_FUTURE.search(text, cut, at))
+
+
+def resolve_date(m: re.Match, anchor: date | None, future: bool = False) -> tuple[date | None, str | None]:
+    """The date and precision a date expression stands for, relative ones against ``anchor``; ``future`` says
+    a date without its year ("Oct. 10", "in April", "on Monday") lies after the anchor rather than before it."""
     g = m.groupdict()
-    if g["month"]:
-        month = _MONTHS[g["month"].rstrip(".").lower()]
+    if g["mname"] and g["day"]:
+        month = _MONTHS[g["mname"].rstrip(".").lower()]
         day = int(g["day"])
         if g["year"]:
             year = int(g["year"])
         elif anchor:
             year = anchor.year
             try:
-                if date(year, month, day) > anchor + timedelta(days=7):
+                if future and date(year, month, day) < anchor - timedelta(days=7):
+                    year += 1  # "elections set for Jan. 9" in a December article are next January's
+                elif not future and date(year, month, day) > anchor + timedelta(days=7):
                     year -= 1  # "Dec. 29" in a January article is last December
             except ValueError:
                 return None, None
@@ -175,23 +571,52 @@ def resolve_date(m: re.Match, anchor: date | None) -> tuple[date | None, str | N
         except ValueError:
             return None, None
     if g["month2"]:
-        return date(int(g["year2"]), _MONTHS[g["month2"].lower()], int(g["day2"])), "day"
-    if g["month3"]:
-        return _month_start(int(g["year3"]), _MONTHS[g["month3"].lower()]), "month"
+        month, day = _MONTHS[g["month2"].lower()], int(g["day2"])
+        if not g["year2"]:
+            return _bare_day(anchor, month, day, future)
+        try:
+            return date(int(g["year2"]), month, day), "day"
+        except ValueError:
+            return None, None
+    if g["mname"] and g["year3"]:
+        return _month_start(int(g["year3"]), _MONTHS[g["mname"].rstrip(".").lower()]), "month"
     if g["year4"]:
         return date(int(g["year4"]), 1, 1), "year"
+    if g["edge_year"]:  # "at the end of 2011" is December 2011, "the start of 2020" January 2020
+        month = {"end": 12, "close": 12, "start": 1, "beginning": 1, "middle": 6}[g["edge"]]
+        return date(int(g["edge_year"]), month, 1), "month"
+    if g["mid_year"]:  # "mid-2020": June, as a reader dates it
+        return date(int(g["mid_year"]), 6, 1), "month"
+    if g["old_year"]:
+        year = int(g["old_year"])
+        return (date(year, 1, 1), "year") if 1 <= year <= 2100 else (None, None)
     if anchor is None:
         return None, None
+    if g["mname"]:  # a bare month
+        month = _MONTHS[g["mname"].rstrip(".").lower()]
+        if future:
+            return date(anchor.year if month >= anchor.month else anchor.year + 1, month, 1), "month"
+        return date(anchor.year if month <= anchor.month else anchor.year - 1, month, 1), "month"
     if g["rel"]:
-        rel, unit = g["rel"], g["unit"]
+        rel, unit = g["rel"].lower(), g["unit"]
         shift = {"this": 0, "earlier this": 0, "later this": 0, "last": -1, "next": 1}[rel]
         if unit == "year":
             return date(anchor.year + shift, 1, 1), "year"
         if unit == "month":
-            month_index = anchor.year * 12 + anchor.month - 1 + shift
-            return date(month_index // 12, month_index % 12 + 1, 1), "month"
-        if unit == "week":
-            return None, None
+            return _shift_months(anchor, shift), "month"
+        if unit == "week":  # the week, Monday to Sunday: its month when it lies in one ("nominated last week")
+            monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=shift)
+            sunday = monday + timedelta(days=6)
+            if (monday.year, monday.month) == (sunday.year, sunday.month):
+                return date(monday.year, monday.month, 1), "month"
+            return (date(monday.year, 1, 1), "year") if monday.year == sunday.year else (None, None)
+        if unit.lower() in _WEEKDAYS:
+            weekday = _WEEKDAYS[unit.lower()]
+            if rel == "last":
+                return anchor - timedelta(days=(anchor.weekday() - weekday) % 7 or 7), "day"
+            if rel == "next":
+                return anchor + timedelta(days=(weekday - anchor.weekday()) % 7 or 7), "day"
+            return _weekday(anchor, weekday, future), "day"
         month = _MONTHS[unit.lower()]
         year = anchor.year
         if rel == "last":
@@ -200,19 +625,109 @@ def resolve_date(m: re.Match, anchor: date | None) -> tuple[date | None, str | N
             year = anchor.year if month > anchor.month else anchor.year + 1
         return date(year, month, 1), "month"
     if g["dayword"]:
-        return (anchor - timedelta(days=1) if g["dayword"] == "yesterday" else anchor), "day"
+        return anchor + timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[g["dayword"]]), "day"
     if g["weekday"]:
-        back = (anchor.weekday() - _WEEKDAYS[g["weekday"].lower()]) % 7
-        return anchor - timedelta(days=back), "day"
+        return _weekday(anchor, _WEEKDAYS[g["weekday"].lower()], future), "day"
     return None, None
 
 
+def _weekday(anchor: date, weekday: int, future: bool) -> date:
+    if future:
+        return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+def _bare_day(anchor: date | None, month: int, day: int, future: bool) -> tuple[date | None, str | None]:
+    if anchor is None:
+        return None, None
+    try:
+        found = date(anchor.year, month, day)
+        if future and found < anchor - timedelta(days=7):
+            found = date(anchor.year + 1, month, day)
+        elif not future and found > anchor + timedelta(days=7):
+            found = date(anchor.year - 1, month, day)
+    except ValueError:
+        return None, None
+    return found, "day"
+
+
+def _chained(c: _Chain, previous: tuple[date, str] | None, in_sentence: tuple[date, str] | None,
+             text: str) -> tuple[date | None, str | None]:
+    """A date given by reference to another: 'the same day', 'two days later' (the date last given), 'nine days
+    after fighters overran Mosul' (the date given before it in the sentence, counted back)."""
+    if c.kind == "same":
+        return previous if previous and previous[1] == "day" else (None, None)
+    if c.kind == "step":
+        return _step(previous, c.unit, -1 if c.direction == "previous" else 1) if previous else (None, None)
+    if _VAGUE_COUNT.search(text, max(0, c.start - 15), c.start):
+        return None, None  # "less than three weeks after", "two and a half months after"
+    if c.direction in ("after", "before"):
+        # "... on Jan. 5 ..., two days after a US strike killed Soleimani": the strike was two days before Jan. 5
+        if not in_sentence:
+            return None, None
+        return _step(in_sentence, c.unit, -c.count if c.direction == "after" else c.count)
+    if not previous:
+        return None, None
+    return _step(previous, c.unit, c.count if c.direction == "later" else -c.count)
+
+
+def _step(base: tuple[date, str], unit: str, count: int) -> tuple[date | None, str | None]:
+    day, precision = base
+    unit = unit.rstrip("s")
+    if unit in ("day", "week"):
+        return (day + timedelta(days=count * (7 if unit == "week" else 1)), "day") if precision == "day" else (None, None)
+    if unit == "month":
+        return (_shift_months(day, count), "month") if precision in ("day", "month") else (None, None)
+    return date(day.year + count, 1, 1), "year"
+
+
 def find_dated_events(text: str, sentences: SentenceIndex, published: date | None) -> list[DatedEvent]:
-    events = []
+    found = []
     for m in _DATE.finditer(text):
-        event_date, precision = resolve_date(m, published)
-        s_index = sentences.of(m.start())
+        lead = _BEFORE_DATE.search(text, max(0, m.start() - 7), m.start())
+        start = m.start()
+        if m["bare"] is not None:
+            if lead and lead["bmod"]:
+                start = lead.start("bmod")  # "early July", "mid-October"
+            elif not _MONTH_PREPOSITION.search(text, max(0, m.start() - 8), m.start()):
+                continue  # "May" the verb, "March" the noun
+        elif m["old_year"]:
+            if not (lead and lead["year_prep"]) or int(m["old_year"]) > 2100:
+                continue  # a number, unless it is "in 680"
+        elif m["weekday"] and lead and lead["on"]:
+            start = lead.start("on")
+        found.append((start, 0, m))
+    for c in _find_chains(text):
+        found.append((c.start, 1, c))
+    found.sort(key=lambda item: item[0])
+    events: list[DatedEvent] = []
+    previous: tuple[date, str] | None = None
+    taken: set[int] = set()
+    for start, chained, m in found:
+        s_index = sentences.of(start)
         s_start, s_end = sentences.spans[s_index]
+        if chained:
+            in_sentence = next(((e.event_date, e.precision) for e in reversed(events)
+                                if e.sentence_index == s_index and e.event_date), None)
+            event_date, precision = _chained(m, previous, in_sentence, text)
+            if event_date is None:
+                continue  # a reference to a date nobody gave
+            span = (m.start, m.end)
+        else:
+            future = False
+            bare = m["bare"] is not None
+            if bare or m["weekday"] or (m["day"] and not m["year"]) or (m["month2"] and not m["year2"]) or (
+                    m["rel"] and m["rel"].lower() == "this"):
+                past_only = bare and _PAST_PREPOSITION.search(text, max(0, start - 12), start)
+                future = not past_only and _is_future(text, s_start, start)
+            event_date, precision = resolve_date(m, published, future)
+            span = (start, m.end())
+        if span[0] in taken:
+            continue
+        taken.add(span[0])
+        if event_date is not None and not (chained and m.direction in ("after", "before")):
+            previous = (event_date, precision)  # "two days after the strike" dates the strike, not the story
         description = DATELINE.sub("", text[s_start:s_end])
-        events.append(DatedEvent(event_date, precision, m.group().strip(), description, s_start, s_end, m.start(), m.end(), s_index))
+        events.append(DatedEvent(event_date, precision, text[span[0] : span[1]].strip(), description, s_start, s_end,
+                                 span[0], span[1], s_index))
     return events
