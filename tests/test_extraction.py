@@ -156,3 +156,23 @@ def test_told_reporters_that_and_the_iraqi_leader():
     quotes = {(q.kind, q.speaker_id, q.text) for q in claims.quotes}
     assert ("reported", "person:lloyd-j-austin-iii", "troops would stay") in quotes
     assert ("partial", "person:mohammed-shia-al-sudani", "strategic and lasting.") in quotes
+
+
+def test_quantities_carry_the_time_scope_the_text_states():
+    text = ("Oil exports through the northern pipeline rose 12 percent in the first quarter of 2022. "
+            "Border crossings fell to about 4,000 travellers over the past year, down from 7,500 three years ago. "
+            "Since mid-March, drones have hit the refinery at least nine times. "
+            "The ministry pays $300 million a year in salaries to the guards, officials said. "
+            "More than 60 villages remain without power.")
+    _, _, claims, _ = _run(text)
+    scopes = {q.surface: q.time_scope for q in claims.quantities}
+    assert scopes["12 percent"] == "in the first quarter of 2022"
+    assert scopes["at least nine times"] == "Since mid-March"
+    assert scopes["about 4,000 travellers"] == "over the past year"
+    assert scopes["7,500"] == "three years ago"
+    assert scopes["$300 million"] == "a year"
+    assert scopes["More than 60 villages"] is None
+    # The attack count keeps what it measures, and gains its period.
+    _, _, claims, _ = _run()
+    decrease = next(q for q in claims.quantities if q.unit == "percent")
+    assert (decrease.measures, decrease.time_scope) == ("Attacks by ISIS", "last year")

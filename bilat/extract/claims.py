@@ -182,6 +182,32 @@ _AUXILIARY = re.compile(r"\s+(?:have|has|had|were|was|are|is|will|would|could)(?
 _CLAUSE_END = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[;:()“”\"]|\s(?:and|but|while|which|who|after|before|as)\s")
 _DATE_CONTEXT = re.compile(r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s(?:\d{1,2}\s?(?:and|to|-|–)\s?)?)$")
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBR = r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
+# The period a quantity refers to, as written: "in 2023", "last year", "since mid-October", "over the past year",
+# "between 2014 and 2017", "in the first half of 2024", "during the war", "$1.45 billion a year", "a year earlier".
+_YEAR = r"(?:19|20)\d\d(?:s\b)?"
+_POINT = (rf"(?:(?:early|late|mid)[\s-])?(?:{_MONTH_NAMES}|{_MONTH_ABBR})(?:\s[1-3]?\d\b)?(?:,?\s{_YEAR})?|{_YEAR}"
+          rf"|the\s(?:start|beginning|end|middle)\sof\s(?:the\s)?(?:year|month|war|{_YEAR})")
+_RELATIVE = (rf"(?:(?:earlier|later|so\sfar)\s)?(?:this|last|next)\s"
+             rf"(?:year|month|week|decade|quarter|summer|winter|spring|{_MONTH_NAMES})\b")
+_PERIOD = (r"the\s(?:(?:start|beginning|end|middle|outbreak|course|rest)\sof\sthe\s)?"
+           r"(?:(?:first|second|third|last|past|previous|next|coming|same|whole|entire)\s)?(?:[\w-]+\s)?"
+           r"(?:years?|months?|weeks?|days?|hours?|decades?|quarter|half|period|summer|winter|spring|"
+           r"war|conflict|fighting|offensive|campaign|siege|occupation|pandemic|crisis|invasion|truce|ceasefire)\b"
+           rf"(?:\sof\s(?:{_POINT}|(?:the|this|last)\s(?:year|war)))?"
+           r"|(?:recent|several|a\sfew|[\w-]+)\s(?:years|months|weeks|days|hours|decades)\b")  # "in recent months"
+_TIME_SCOPE = re.compile(
+    rf"\b(?:between|from)\s(?:{_POINT})\s(?:and|to|until|through)\s(?:{_POINT})"
+    rf"|\b(?:in|during|since|over|throughout|within|through|until|as\sof"
+    rf"|for(?=\sthe\s(?:past|last|next|previous|coming|first)\b))\s(?:{_RELATIVE}|{_PERIOD}|{_POINT})"
+    rf"|\bby\s(?:{_POINT})"
+    rf"|{_RELATIVE}"
+    rf"|\b(?:an?|{_WORD_NUMBER}|\d+)\s(?:years?|months?|weeks?|days?)\s(?:ago|earlier)\b"
+    rf"|\b(?:an?|per|each|every)\s(?:year|month|week|day)\b(?!\s(?:after|before|later|earlier|ago)\b)|\b(?:annually|yearly)\b",
+    re.I,
+)
+_NEW_CLAUSE = re.compile(r";|,\s(?:and|but|while|whereas)\s")  # "In April 2024, jets ..., and 3,000 troops are based ..."
 
 
 @dataclass(frozen=True)
@@ -195,6 +221,7 @@ class Quantity:
     start: int
     end: int
     sentence_index: int
+    time_scope: str | None = None  # the period it refers to, as written ("last year", "since mid-October")
 
 
 @dataclass
@@ -386,7 +413,9 @@ def find_quantities(text: str, sentences: SentenceIndex) -> list[Quantity]:
             candidates.append(c)
     _resolve_ranges(text, candidates)
     found = []
-    for c in _resolve_units(text, sentences, candidates):
+    kept = _resolve_units(text, sentences, candidates)
+    spans = [(c.start, c.end) for c in kept]
+    for c in kept:
         s_start, s_end = sentences.spans[c.sentence]
         direction, measures = None, ""
         if after := _DIRECTION.match(text[c.end : c.end + 30]):  # "a 64% reduction in ISIS attacks"
@@ -406,7 +435,7 @@ def find_quantities(text: str, sentences: SentenceIndex) -> list[Quantity]:
         if not measures:
             measures = _measures(text, c, s_start, s_end)
         found.append(Quantity(c.value, c.unit, c.bound or "exact", direction, measures, text[c.start : c.end].strip(),
-                              c.start, c.end, c.sentence))
+                              c.start, c.end, c.sentence, _time_scope(text, c, s_start, s_end, spans)))
     return found
 
 
@@ -430,12 +459,31 @@ def _measures(text: str, c: _Candidate, s_start: int, s_end: int) -> str:
     return " ".join(words + tail).strip(" -,")
 
 
+def _time_scope(text: str, c: _Candidate, s_start: int, s_end: int, spans: list[tuple[int, int]]) -> str | None:
+    """The time expression nearest the number with no clause cut (as for dates) or other quantity between them
+    ("fell 40 percent last year"), else one opening the sentence before its comma ("Since mid-October, militias
+    have launched ...") when no new clause intervenes. One inside a quantity ("barrels per day") is its unit."""
+    best = None
+    for m in _TIME_SCOPE.finditer(text, s_start, s_end):
+        if any(m.start() < end and start < m.end() for start, end in spans):
+            continue
+        a, b = (m.end(), c.start) if m.end() <= c.start else (c.end, m.start())
+        if not _CLAUSE_CUT.search(text, a, b) and not any(a <= start < b for start, _ in spans) and (
+                best is None or b - a < best[0]):
+            best = (b - a, m.group())
+    if best:
+        return best[1]
+    dateline = DATELINE.match(text[s_start:s_end])
+    lead = _TIME_SCOPE.match(text, s_start + (dateline.end() if dateline else 0), c.start)
+    if lead and text.startswith(",", lead.end()) and not _NEW_CLAUSE.search(text, lead.end() + 1, c.start):
+        return lead.group()
+    return None
+
+
 # ------------------------------------------------------------------------------------------------ dated events
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
-_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
-_MONTH_ABBR = r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 # One leading \b and branches that each start with a word of their own keep the scan fast; what stands

@@ -209,6 +209,7 @@ TABLES: tuple[Table, ...] = (
         C("measures", "VARCHAR", "What is counted, from the words after the number."),
         C("surface", "VARCHAR", "The text as written."),
         SENTENCE, START, END, VERSION, PARTITION, GAZETTEER,
+        C("time_scope", "VARCHAR", "The period the quantity refers to, as written (\"last year\", \"since mid-October\"), when the text states one.", since=3),
     )),
     Table("core", "events", "Dated references in articles: what happened when, dates normalised against the publication date.", (
         ARTICLE,

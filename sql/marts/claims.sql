@@ -7,6 +7,7 @@
 -- direction: increase | decrease for stated changes.
 -- measures: What is counted.
 -- measure_key: measures lower-cased, for grouping the same measure across articles.
+-- time_scope: The period the figure refers to, as written ("last year", "since mid-October"), when stated.
 -- claimant_id: Entity id of the person who stated the figure, if it was quoted or reported speech.
 -- claimant: Name of that person.
 -- surface: The figure as written.
@@ -39,6 +40,7 @@ final as (
         q.direction,
         q.measures,
         lower(trim(q.measures)) as measure_key,
+        q.time_scope,
         q.claimant_id,
         e.name as claimant,
         q.surface,
