@@ -126,7 +126,8 @@ _STOP = (
     "such|so|up|down|out|off|later|earlier|ago|said|says|last|next|first|other|others|what|less|"
     f"{_ONES}|{_TENS}|ten|eleven|twelve|dozen|hundred|thousand|million|billion"
 )
-_MOD = rf"(?!(?:{_STOP})\b)[A-Za-z][\w./'’-]*"
+# a word before the unit; a final "." only in an initialism ("U.S."), never a sentence's end ("nine times. Border")
+_MOD = rf"(?!(?:{_STOP})\b)[A-Za-z](?:[\w/'’-]|\.(?=\w))*(?:(?<=\.\w)\.)?"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != "%")
 # The noun a number counts: up to five modifiers ("two Navy F/A-18 fighters", "350 Army and Air Force personnel")
 _UNIT_AFTER = re.compile(rf"\s(?P<mods>(?:{_MOD}\s(?:(?:and|or)\s(?={_MOD}\s))?){{0,5}}?)(?P<unit>(?i:{_UNIT_ALT}))\b(?!-)")

@@ -1,14 +1,27 @@
 """Dyadic interactions coded in PLOVER: who did what to whom, when, from cue phrases in bilat/data/plover.yaml.
 
 Actors are states where the text names a state agent (a country, a government body, or a person through the
-country of the office they hold) and the group itself for armed groups and international bodies. A meeting
-between two sides is coded once; negated cues ("did not meet") are dropped and conditional ones are marked.
+country of the office they hold) and the group itself for armed groups and international bodies.
+
+A cue is read inside its clause. A verb's source is its subject: the nearest actor before it in the clause that
+is not the object of a preposition or of an earlier verb ("Baghdad summoned Iran's ambassador and called …"); a
+subject pronoun stands for the person (or state) named last, "the two governments" for the two states the article
+is about. A noun's source is a modifier right before it ("Iran's attack", "US drone strikes") or the subject of the
+light verb that carries it ("held talks", "signed an agreement"). The target is the first other actor after the
+cue in its clause ("with" names the other side of a joint act, and a joint subject "Iraq and Iran signed" is one);
+when the clause names none, a meeting, agreement, aid, support, protest, accusation, threat or rejection is taken
+to be aimed at the article's other state. Negated cues ("did not meet"), participles ("a deal, signed in July"),
+cues inside direct quotes and in names are dropped; conditional, requested and wanted acts ("would", "if",
+"urged Ankara to withdraw") are marked hypothetical. A meeting between two sides is coded once per article, an
+agreement once per sentence however many cues name it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -17,14 +30,117 @@ import yaml
 
 from bilat.extract.claims import DatedEvent
 from bilat.extract.entities import EntityFindings
+from bilat.extract.gazetteer import default_gazetteer
+from bilat.extract.text import token_key
 from bilat.settings import data_file
 
 SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
-_NEGATION = re.compile(r"\b(?:not|n't|never|no|refused to|declined to|without)\b(?:\s+\w+){0,2}\s*$", re.I)
-# "was asked", "were deployed", "is backed": the grammatical subject is acted upon, or it is a state, not an act.
+
+# Which mentions act. "Iran-backed militias": the country qualifies a group, it does not act ("US-led airstrikes": the
+# leader does). "US companies", "American citizens": private people of a country, not its state.
+_COMPOUND = re.compile(r"[-‐–](?:backed|aligned|allied|funded|sponsored|based|linked|affiliated|controlled|held|"
+                       r"friendly|supported|trained|armed|made|brokered)\b", re.I)
+_LED = re.compile(r"(.+?)[-‐–]led\b")
+_PRIVATE = re.compile(r"\s+(?:oil\s+|energy\s+|private\s+)?(?:companies|company|firms?|businesses|businessmen|investors|citizens|"
+                      r"nationals|civilians?|contractors?|tourists|students|journalists|pilgrims|refugees|families|"
+                      r"voters|protesters|demonstrators)\b", re.I)
+
+# Where a clause ends and another begins: the subject of a verb after one of these is not before it.
+_CLAUSE = re.compile(
+    r"[;:()]|\s[—–]\s|[“”\"]|,\s+(?:and|but|or)\b"
+    r"|(?<!\w)(?:which|who|whom|whose|where|when|while|whereas|after|before|because|although|though|until|unless|since|"
+    r"if|once|as|than|that|saying|adding|according"
+    r"|said|says|say|told|tells|added|adds|noted|stressed|argued|insisted|announced|confirmed|acknowledged|"
+    r"disclosed|declared|reported|wrote|claimed|hoped|hopes|believed|described|warned)\b",
+    re.I,
+)
+
+# The subject. A mention after a preposition (or, among several candidates, after a verb) is an object; a pronoun
+# right before the verb ("he had received", "it was coordinating") stands for someone named earlier, a relative pronoun
+# for the actor right before it; a gerund or a participle clause ("after meeting", ", renewing its demand") shares the
+# subject of its main clause. "X was struck by Y": Y acts on X.
+_PREPOSITIONS = frozenset(
+    """in on at from to into onto with without for of by against over under beyond across near toward towards about
+    between among through within throughout along around inside outside after before during despite like than per via
+    including alongside behind amid""".split()
+)
+_FUNCTION_WORDS = frozenset("and or but that which who said says had has have was were is are will would".split())
+_OBJECT_VERBS = frozenset("met meet meets told tell tells gave give gives sent send sends hit hits thank thanks urge urges "
+                          "ask asks host hosts visit visits advise advises train trains assist assists help helps protect "
+                          "protects join joins".split())
+_SUBJECT_PRONOUN = re.compile(r"\b(he|she|they|it|we)\b(?:\s+(?:has|have|had|was|were|is|are|also|then|later|"
+                              r"would|will|could|did|does|do|already|again|\w+ly)){0,3}\s*$", re.I)
+_RELATIVE = re.compile(r",?\s*(?:who|which)\s*$", re.I)
+_GERUND_LEAD = re.compile(r"\b(?:after|before|while|when|since|by|upon|without)\s+$", re.I)
+_PARTICIPLE_LEAD = re.compile(r"\s*(?:saying|adding)\b", re.I)
+_PARTICIPLE_CLAUSE = re.compile(r",\s+(?!(?:including|according|during|following|concerning|regarding)\b)[a-z]+ing\b(?!.*,\s+[a-z]+ing\b)", re.I)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", re.I)
 _AGENT = re.compile(r"^\S*\s+by\b", re.I)
-_HYPOTHETICAL = re.compile(r"\b(?:would|could|might|may|if|whether|plans? to|proposed|expected to|will)\b(?:\s+\w+){0,3}\s*$", re.I)
+
+# Nominal cues: who acts is a modifier right before the noun ("Iran's ballistic missile attack", "US drone strike"),
+# the subject of the light verb that carries it ("held talks", "signed an agreement", "launched its offensive"), a
+# possessive ("his visit") or an "of" after it ("the withdrawal of Turkish troops"); a noun that is the topic of
+# another ("an agreement on water cooperation") is no act of its own, nor is a definite one without an agent ("the
+# pipeline agreement with Baghdad remained in force").
+_LIGHT_VERB = re.compile(
+    r"\b(?:held|holds|hold|holding|signed|signs|sign|launched|launches|launch|carried out|conducted|conducts|made|makes|"
+    r"make|provided|provides|provide|providing|offered|offers|gave|gives|give|pledged|pledges|opened|opens|concluded|"
+    r"reached|reaches|struck|strike|mounted|waged|began|begun|resumed|continued|stepped up|completed|ordered|"
+    r"approved|announced|renewed|deepen(?:ed)?|expand(?:ed)?|sent|sends|send|delivered|extended|hosted|staged|joined|"
+    r"oversaw|oversee|attended|attend|led|lead|leads|open|conclude[ds]?|start(?:ed|s)?|offer|pledge|issued|expressed|"
+    r"conveyed|convey|issues|imposed|imposes)\b"
+    r"(?:\s+(?:a|an|the|its|their|new|first|further|more|two|three|several|\$?[\w.,]+(?:-\w+)?)){0,6}\s*$",
+    re.I,
+)
+_NOT_MODIFIERS = _PREPOSITIONS | {"and", "or", "but", "that", "which", "who", "is", "was", "were", "are", "has", "had",
+                                   "have", "been", "be", "will", "would", "to", "not", "said", "says", "the", "a", "an",
+                                   "this", "that", "these", "those", "its", "their", "his", "her"}
+_NOUN_MODIFIERS = re.compile(r"(?:['’]s)?(?:\s+(?!(?:" + "|".join(sorted(_NOT_MODIFIERS)) + r")\b)(?![\w-]+ed\b)[\w-]+){0,3}\s*$", re.I)
+_POSSESSIVE = re.compile(r"\b(his|her|its|their)\s+(?:[\w-]+\s+){0,3}$", re.I)
+_OF = re.compile(r"\s+of\s+(?:the\s+)?", re.I)
+_TOPIC = re.compile(r"\b(?:on|about|over|regarding|concerning)\s+(?!(?:his|her|its|their|a|an|the)\b)(?:[\w-]+\s+){0,2}$", re.I)
+_DEFINITE = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,3}$", re.I)
+
+# The other side: "with" after a joint act, the partner in a joint subject ("Iraq and Iran signed", "he and Iraqi Prime
+# Minister …"), "between A and B", "the two governments" (the two states the article is about), each state of a listed
+# subject ("Egypt, Iraq, Jordan and Lebanon signed … with the United States"). What a coalition is against is not what
+# it acts on; an accusation of a named group ("accused the groups of") is not one against the other state. Acts whose
+# object the clause leaves unsaid ("Turkey rejected the accusation") are taken to be aimed at the article's other state.
+_WITH = re.compile(r"\s+(?:with|to)\b", re.I)
+_WITH_ACTOR = re.compile(r"(?:\s+[\w-]+){0,4}?\s+with\s+(?:the\s+)?(?=[A-Z])")
+_BETWEEN = re.compile(r"\s+between\s+[^,;.]{0,80}?\band\b[^,;.]{0,60}", re.I)
+_BETWEEN_PAIR = re.compile(r"\s+between\s+(?:the two|both)\b", re.I)
+_PAIR = re.compile(r"\b(?:the two|both)\s+(?:governments|sides|countries|neighbou?rs|leaders|delegations|ministers|"
+                   r"militaries|allies|presidents|states|nations)\b", re.I)
+_JOINED = re.compile(r"(?:['’]s)?(?:\s+[\w.-]+){0,4}?\s+and\s+(?:[\w.-]+\s+){0,5}", re.I)
+_PRONOUN_AND = re.compile(r"\b(?:he|she)\s+and\s+(?:[\w.-]+\s+){0,6}$", re.I)
+_LISTED = re.compile(r"(?:,\s+|,?\s+and\s+)(?:the\s+)?", re.I)
+_NAMED_CAMPAIGN = re.compile(r"\b(?:coalition|campaign|war|fight|struggle|mission|operations?)\s+against\s+(?:the\s+)?$", re.I)
+_NAMED_OBJECT = re.compile(r"\s+(?:the|a|an|some|several|two|three|other)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:of|for)\b", re.I)
+_IMPLICIT_OBJECT = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "AID", "REJECT", "PROTEST", "ACCUSE", "THREATEN"}
+
+# Not an act: a participle modifying a noun ("a deal, signed in July", "the agreement signed in 2021"), a second
+# mention of an agreement already coded ("signed the document"), a negation, a direct quote. Marked hypothetical: a
+# conditional ("would", "if"; but "would" in reported speech is a reported "will"), and what is asked for, wanted
+# or offered ("urged Ankara to", "demanding that", "ready to", "pressed Washington for").
+_PREPOSITION_NEXT = re.compile(r"\s+(?:in|on|at|by|last|earlier|during|under|with|since)\b", re.I)
+_REDUCED_RELATIVE = re.compile(r"(?:,(?=\s*$)|\b(?:agreement|deal|accord|memorandum|pact|document|treaty|statement|troops|forces|"
+                               r"soldiers|contingent|force|personnel|advisers|aircraft|missiles|drones|rockets))\s*$", re.I)
+_ANAPHORIC_OBJECT = re.compile(r"\s+(?:(?:the|this|that)\s+(?:document|deal|agreement|accord|memorandum|pact|text)|it)\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|n't|never|no|refused to|declined to|without)\b(?:\s+\w+){0,2}\s*$", re.I)
+_NEGATED_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:was|is|were|are|has|have|had)\s+(?:not|never)\b", re.I)
+_QUOTED = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
+_HYPOTHETICAL = re.compile(r"\b(would|could|might|may|if|whether|plans? to|proposed|expected to)\b(?:\s+\w+){0,3}\s*$", re.I)
+_REPORTED = re.compile(r"\b(?:said|says|added|announced|stated|confirmed|told\s+[\w\s]{1,30}?)\s+(?:that\s+)?(?:[\w.’'-]+\s+){1,6}$", re.I)
+_CONDITION = re.compile(r"\b(?:if|unless|provided that|as long as)\b", re.I)
+_WANTED = re.compile(
+    r"\b(?:demand(?:ed|ing|s)?|call(?:ed|ing|s)? (?:for|on)|urg(?:ed|ing|es)|ask(?:ed|ing|s)?|press(?:ed|ing|es)?|"
+    r"s(?:ought|eeks?|eeking)|wants?|wanted|wanting|ready|willing|prepared|propos(?:ed|al|es|ing)|hope[sd]?|hoping|"
+    r"offer(?:ed|s|ing)? to|would like|insist(?:ed|s|ing)?|hours|deadline|request(?:ed|s)?|appeal(?:ed|s)?|"
+    r"told (?:[\w-]+ ){1,3}to)\b"
+    r"(?:(?!,\s+(?:and|but)\b|[;:.]|\b(?:after|before|while|when|because)\b).){0,50}$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +150,7 @@ class Cue:
     intensity: float
     cameo: str
     pattern: re.Pattern
+    noun: bool = False  # a nominal cue ("talks", "attack") rather than a verb ("met", "struck")
 
 
 @dataclass(frozen=True)
@@ -56,6 +173,15 @@ class Interaction:
     sentence_index: int
 
 
+@dataclass(frozen=True)
+class _Actor:
+    start: int
+    end: int
+    actor: str
+    entity_id: str
+    place: bool  # a place other than a capital: where something happens, never who acts
+
+
 @lru_cache(maxsize=4)
 def load_cues(path: Path | None = None) -> tuple[Cue, ...]:
     spec = yaml.safe_load(Path(path or data_file("plover.yaml")).read_text(encoding="utf-8"))
@@ -63,8 +189,29 @@ def load_cues(path: Path | None = None) -> tuple[Cue, ...]:
     for category, body in spec.items():
         for cue in body["cues"]:
             pattern = re.compile(rf"\b(?:{cue['pattern']})\b", re.I)
-            cues.append(Cue(category, cue.get("mode"), float(cue.get("intensity", body["intensity"])), str(body["cameo"]), pattern))
+            cues.append(Cue(category, cue.get("mode"), float(cue.get("intensity", body["intensity"])), str(body["cameo"]),
+                            pattern, cue.get("form") == "noun"))
     return tuple(cues)
+
+
+@lru_cache(maxsize=4)
+def _trigger(cues: tuple[Cue, ...]) -> re.Pattern:
+    """One pass over a text finds every offset where some cue starts (each cue is then tried there alone)."""
+    return re.compile(r"(?<!\w)(?=" + "|".join(f"(?:{c.pattern.pattern})" for c in cues) + ")", re.I)
+
+
+def _cue_matches(text: str) -> list[tuple[int, Cue, re.Match]]:
+    """(cue number, cue, match) for every cue phrase in the text, in cue order and then text order."""
+    cues = load_cues()
+    found = []
+    for start in _trigger(cues).finditer(text):
+        at = start.start()
+        for number, cue in enumerate(cues):
+            match = cue.pattern.match(text, at)
+            if match:
+                found.append((number, cue, match))
+    found.sort(key=lambda f: (f[0], f[2].start()))
+    return found
 
 
 def actor_of(entity_id: str, findings: EntityFindings, role_country: dict[str, str]) -> tuple[str | None, bool]:
@@ -87,6 +234,261 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in spans)
 
 
+def _after_preposition(text: str, start: int, floor: int, verbs: bool = False) -> bool:
+    """Is the mention at ``start`` the object of a preposition ("from Tehran", "for outgoing premier Nouri
+    al-Maliki", "with Iraqi Prime Minister …")? Up to three words may stand between the two; an "of" inside a
+    title ("Secretary of State Antony Blinken") is no preposition. With ``verbs``, the object of a verb too
+    ("summoned Iran's ambassador")."""
+    words = re.findall(r"[\w'’.-]+", text[max(floor, start - 60) : start])[-5:]
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i].lower()
+        if word == "of" and 0 < i < len(words) - 1 and words[i - 1][:1].isupper() and words[i + 1][:1].isupper():
+            continue
+        if word in _PREPOSITIONS:
+            return True
+        if verbs and words[i][:1].islower() and (word in _OBJECT_VERBS or (word.endswith("ed") and len(word) > 4)):
+            return True
+        if word in _FUNCTION_WORDS:
+            return False
+    return False
+
+
+class _Sentence:
+    """The actors of one sentence, and the reading of a cue's source and target among them."""
+
+    def __init__(self, text: str, start: int, end: int, actors: list[_Actor], people: list[_Actor],
+                 pair: tuple[str, str] | None, marks: list[tuple[int, int]]):
+        self.text, self.start, self.end = text, start, end
+        self.actors, self.people, self.pair = actors, people, pair
+        self.person_ids = {p.entity_id for p in people}
+        marks = [(lo, hi) for lo, hi in marks[bisect_left(marks, (start, start)) :] if lo < end] if marks else []
+        self.opens = [hi for _, hi in marks]  # a clause begins after each boundary …
+        self.closes = [lo for lo, _ in marks]  # … and ends where the next one starts
+
+    def clause_start(self, at: int) -> int:
+        """Where the clause holding offset ``at`` begins."""
+        i = bisect_right(self.opens, at)
+        return self.opens[i - 1] if i else self.start
+
+    def clause_end(self, at: int) -> int:
+        i = bisect_left(self.closes, at)
+        return self.closes[i] if i < len(self.closes) else self.end
+
+    def floor(self, at: int, word: str) -> tuple[int, int]:
+        """(start of the clause whose subject acts at ``at``, where that subject is looked for up to)."""
+        floor = self.clause_start(at)
+        text = self.text
+        # "Erdogan approved the release after meeting Mashhadani", "…, renewing its demand that …": a gerund or a
+        # participle clause shares its main clause's subject.
+        if floor > self.start and (
+            (word.lower().endswith("ing") and _GERUND_LEAD.search(text, floor, at)) or _PARTICIPLE_LEAD.match(text, floor)
+        ):
+            lead = self.closes[bisect_right(self.opens, at) - 1]
+            return self.clause_start(lead), lead
+        participle = _PARTICIPLE_CLAUSE.search(text, floor, at)
+        if participle:
+            return floor, participle.start() + 1
+        return floor, at
+
+    def subject(self, lo: int, hi: int) -> _Actor | None:
+        """The subject actor of a verb at ``hi`` in a clause from ``lo``: the nearest actor before it that is
+        neither a place nor the object of a preposition, or the person a subject pronoun stands for."""
+        text = self.text
+        pronoun = _SUBJECT_PRONOUN.search(text, lo, hi)
+        candidates = [a for a in self.actors if lo <= a.start and a.end <= hi and not a.place
+                      and not _after_preposition(text, a.start, lo)]
+        if pronoun and (not candidates or candidates[-1].end <= pronoun.start()):
+            word = pronoun.group(1).lower()
+            if word in {"he", "she"}:
+                return self.person_before(pronoun.start())
+            if word == "it":
+                # "Amman condemned the attack and said it was coordinating with Washington": the state named last.
+                states = [a for a in self.actors if a.end <= pronoun.start() and not a.place and a.entity_id not in self.person_ids
+                          and not _after_preposition(text, a.start, self.start)]
+                return states[-1] if states else None
+            return None
+        if candidates:
+            # "Baghdad summoned Iran's ambassador … and called them …": an object of an earlier verb is no subject.
+            subjects = [a for a in candidates if not _after_preposition(text, a.start, lo, verbs=True)]
+            return subjects[-1] if subjects else None
+        if lo > self.start and _RELATIVE.search(text, max(self.start, lo - 8), lo):
+            # "… met President Rashid, who urged Iran to …": the relative pronoun stands for the actor before it.
+            antecedent = [a for a in self.actors if a.end <= lo and lo - a.end <= 8]
+            return antecedent[-1] if antecedent else None
+        return self.pair_actor(lo, hi, 0)
+
+    def person_before(self, at: int) -> _Actor | None:
+        """The person named last before ``at`` (None when the text gives no state for them)."""
+        earlier = [p for p in self.people if p.end <= at]
+        return earlier[-1] if earlier and earlier[-1].actor else None
+
+    def modifier(self, lo: int, at: int) -> _Actor | None:
+        """An actor right before a nominal cue, as its modifier: "Iran's attack", "US drone strikes"."""
+        near = [a for a in self.actors if lo <= a.start and a.end <= at and not a.place]
+        if near and _NOUN_MODIFIERS.match(self.text, near[-1].end, at):
+            return near[-1]
+        return None
+
+    def noun_source(self, lo: int, at: int) -> _Actor | None:
+        """Who acts in a nominal cue: a modifier next to it ("Iran's attack", "his visit") or the subject of the
+        light verb that carries it ("held talks", "signed an agreement", "launched its offensive")."""
+        text = self.text
+        near = self.modifier(lo, at)
+        if near:
+            return near
+        if _TOPIC.search(text, lo, at):
+            return None  # "an agreement on water cooperation": the topic of another act, not an act of its own
+        light = _LIGHT_VERB.search(text, lo, at)
+        if light:
+            return self.subject(lo, light.start())
+        possessive = _POSSESSIVE.search(text, lo, at)
+        if possessive:
+            # "his first visit": the person named last; "its demand": the subject of the clause.
+            if possessive.group(1).lower() in {"his", "her"}:
+                return self.person_before(possessive.start())
+            return self.subject(lo, possessive.start())
+        return None
+
+    def pair_actor(self, lo: int, hi: int, which: int) -> _Actor | None:
+        """'the two governments' as a subject: the two states the article is about."""
+        if not self.pair:
+            return None
+        m = _PAIR.search(self.text, lo, hi)
+        if not m:
+            return None
+        return _Actor(m.start(), m.end(), self.pair[which], self.pair[which], False)
+
+    def object(self, at: int, source: _Actor) -> _Actor | None:
+        """The first other actor after the cue ending at ``at``, in its clause."""
+        hi = self.clause_end(at)
+        for a in self.actors:
+            if at <= a.start < hi and a.actor != source.actor and not _NAMED_CAMPAIGN.search(self.text, max(at, a.start - 40), a.start):
+                return a
+        pair = self.pair_actor(at, hi, 0)
+        if pair and source.actor in self.pair:
+            return _Actor(pair.start, pair.end, self.pair[1 - self.pair.index(source.actor)], pair.entity_id, False)
+        return None
+
+    def partner(self, source: _Actor) -> _Actor | None:
+        """The other side of a joint subject: "Iraq and Iran signed", "the two governments agreed"."""
+        if self.pair and _PAIR.match(self.text, source.start):
+            return _Actor(source.start, source.end, self.pair[1], self.pair[1], False)
+        before = [a for a in self.actors if a.end <= source.start and a.actor != source.actor and not a.place]
+        if before and _JOINED.fullmatch(self.text, before[-1].end, source.start):
+            return before[-1]
+        pronoun = _PRONOUN_AND.search(self.text, max(self.start, source.start - 60), source.start)
+        if pronoun:
+            person = self.person_before(pronoun.start())
+            return person if person and person.actor != source.actor else None
+        return None
+
+    def named_after(self, at: int, source: _Actor) -> bool:
+        """Does the clause name another actor after ``at`` (one the reading did not take as the target)?"""
+        hi = self.clause_end(at)
+        return any(at <= a.start < hi and a.actor != source.actor for a in self.actors)
+
+    def counterpart(self, source: _Actor) -> _Actor | None:
+        """The other of the article's two states, for an act whose object is left implicit."""
+        if self.pair and source.actor in self.pair:
+            other = self.pair[1 - self.pair.index(source.actor)]
+            return _Actor(source.start, source.end, other, other, False)
+        return None
+
+    def read(self, at: int, end: int, cue: Cue) -> tuple[_Actor, _Actor] | None:
+        """(source, target) of the cue at ``at``..``end``, or None when the clause does not say."""
+        text = self.text
+        lo, hi = self.floor(at, text[at:end])
+        symmetric = cue.category in SYMMETRIC
+        if not cue.noun and not text[at:end].lower().endswith("ing") and _PASSIVE.search(text, lo, at):
+            # "X was struck by Y": Y acts on X. Without a "by" agent there is no telling who acted.
+            patient = self.subject(lo, at)
+            if patient is None or not _AGENT.match(text, end, min(end + 40, self.end)):
+                return None
+            source = self.object(end, patient)
+            return (source, patient) if source else None
+        if cue.noun:
+            source = self.noun_source(lo, at)
+            agent = _OF.match(text, end) if source is None else None
+            if agent:
+                # "the withdrawal of Turkish troops", "the combat mission of the US-led coalition": "of" names who acts.
+                source = next((a for a in self.actors if a.start == agent.end()), None)
+                if source is not None:
+                    end = agent.end()
+            # "talks with Iran" is an act; "the pipeline agreement with Baghdad remained in force" is a standing state.
+            definite = _DEFINITE.search(text, lo, at) and source is None
+            joint = _WITH.match(text, end) if symmetric and not definite else None
+            if joint:
+                # "talks with Iran", "an agreement with the United States": the other side follows "with".
+                other = next((a for a in self.actors if a.start >= end and a.start < joint.end() + 40), None)
+                if source is None:
+                    source = self.subject(lo, at)
+                if source is None and other is not None:
+                    source = self.counterpart(other)  # "after days of talks with an Iranian delegation"
+                if source and other and other.actor != source.actor:
+                    return source, other
+            between = _BETWEEN.match(text, end) if symmetric else None
+            if symmetric and self.pair and _BETWEEN_PAIR.match(text, end):
+                first = _Actor(end, end, self.pair[0], self.pair[0], False)
+                return first, _Actor(end, end, self.pair[1], self.pair[1], False)
+            if between:
+                sides = [a for a in self.actors if between.start() <= a.start < between.end()]
+                if len({a.actor for a in sides}) == 2:
+                    first = sides[0]
+                    return first, next(a for a in sides if a.actor != first.actor)
+        else:
+            relative = _REDUCED_RELATIVE.search(text, lo, at) if re.match(r"\w+ed\b", text[at:end]) else None
+            if relative and (relative.group().strip() != "," or _PREPOSITION_NEXT.match(text, end)):
+                return None  # "a deal, signed in July", "the agreement signed in 2021": a participle, not an act
+            source = self.subject(lo, hi)
+        if source is None:
+            return None
+        joint = _WITH_ACTOR.match(text, end) if symmetric else None
+        if joint:
+            # "signed a joint statement with the United States": the other side follows "with".
+            target = next((a for a in self.actors if a.start >= joint.end() - 1 and a.start < self.clause_end(end)
+                           and a.actor != source.actor), None)
+        else:
+            target = self.partner(source) if symmetric else None
+        target = target or self.object(end, source)
+        if target is None and cue.noun and source is self.modifier(lo, at):
+            # "Jordan receives about $425 million a year in US military assistance": the subject receives it.
+            receiver = self.subject(lo, source.start)
+            target = receiver if receiver and receiver.actor != source.actor else None
+        if target is None and cue.category in _IMPLICIT_OBJECT and cue.mode != "visit" and not self.named_after(end, source) and not (
+            cue.category == "ACCUSE" and _NAMED_OBJECT.match(text, end)
+        ):
+            target = self.counterpart(source)
+        return (source, target) if target else None
+
+    def conjuncts(self, source: _Actor) -> list[_Actor]:
+        """The actors listed with ``source`` as one subject ("Egypt, Iraq, Jordan and Lebanon signed"), itself last."""
+        listed = [source]
+        floor = self.clause_start(source.start)
+        for a in reversed([a for a in self.actors if floor <= a.start and a.end <= source.start]):
+            if not _LISTED.fullmatch(self.text, a.end, listed[0].start) or a.place:
+                break
+            listed.insert(0, a)
+        return listed
+
+
+def _main_pair(actors: list[_Actor]) -> tuple[str, str] | None:
+    """The two states an article is about: the two named most often (a state's people and bodies count for it)."""
+    counts = Counter(a.actor for a in actors if ":" not in a.actor)
+    top = [actor for actor, _ in counts.most_common(2)]
+    return (top[0], top[1]) if len(top) == 2 else None
+
+
+def _irrealis(text: str, lo: int, hi: int, at: int) -> bool:
+    """Is the cue at ``at`` (in the sentence ``lo``..``hi``) conditional, asked for, wanted or offered rather than
+    done? "would" in reported speech ("Austin said Washington would keep working with Baghdad") is the reported
+    "will" of an announcement, not a condition, unless an "if" goes with it."""
+    modal = _HYPOTHETICAL.search(text, max(lo, at - 60), at)
+    if modal and modal.group(1).lower() == "would" and _REPORTED.search(text, lo, modal.start()) \
+            and not _CONDITION.search(text, lo, hi):
+        modal = None
+    return bool(modal or _WANTED.search(text, max(lo, at - 60), at))
+
+
 def find_interactions(
     text: str,
     sentences: list[tuple[int, int]],
@@ -95,92 +497,112 @@ def find_interactions(
     published: date | None,
 ) -> list[Interaction]:
     role_country = {r.person_id: r.country_code for r in findings.roles if r.country_code}
-    by_sentence: dict[int, list[tuple[int, str, str, bool]]] = {}
-    for m in findings.mentions:
+    by_sentence: dict[int, list[_Actor]] = {}
+    people: list[_Actor] = []
+    every: list[_Actor] = []
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    for m in sorted(findings.mentions, key=lambda m: m.start):
         actor, is_place = actor_of(m.entity_id, findings, role_country)
-        if actor:
-            by_sentence.setdefault(m.sentence_index, []).append((m.start, actor, m.entity_id, is_place))
+        led = _LED.match(m.surface)
+        if led:
+            # "the US-led coalition" acts for the state that leads it.
+            leader = default_gazetteer().phrases.get(token_key(led.group(1)))
+            if leader and default_gazetteer().entities[leader].kind == "country":
+                actor = leader
+        if findings.entities[m.entity_id].kind == "person" and not actor and not _inside(m.start, quoted):
+            people.append(_Actor(m.start, m.end, "", m.entity_id, False))  # "he" may stand for someone of no known state
+        if not actor or _COMPOUND.match(text, m.end) or _PRIVATE.match(text, m.end) or _inside(m.start, quoted):
+            continue
+        a = _Actor(m.start, m.end, actor, m.entity_id, is_place)
+        by_sentence.setdefault(m.sentence_index, []).append(a)
+        every.append(a)
+        if findings.entities[m.entity_id].kind == "person":
+            people.append(a)
+    pair = _main_pair(every)
     dates = {}
     for event in events:
         if event.event_date and event.sentence_index not in dates:
             dates[event.sentence_index] = (event.event_date, event.precision)
 
-    spans = [(m.start, m.end) for m in findings.mentions]
-    states = {eid for eid, e in findings.entities.items() if e.kind != "armed_group"}
+    named = {offset for m in findings.mentions for offset in range(m.start, m.end)}
+    marks = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
+    starts = [s for s, _ in sentences]
+    by_cue_sentence: dict[int, list[tuple[Cue, re.Match]]] = {}
+    for _, cue, match in _cue_matches(text):
+        index = bisect_right(starts, match.start()) - 1
+        if index >= 0 and match.end() <= sentences[index][1]:
+            by_cue_sentence.setdefault(index, []).append((cue, match))
     found: list[Interaction] = []
     seen: set[tuple] = set()
+    agreed: set[tuple] = set()
     for index, (s_start, s_end) in enumerate(sentences):
         actors = by_sentence.get(index, [])
-        if len({a for _, a, _, _ in actors}) < 2:
+        cues = by_cue_sentence.get(index)
+        if not cues or (not actors and not (pair and _PAIR.search(text, s_start, s_end))):
             continue
-        sentence = text[s_start:s_end]
+        sentence = _Sentence(text, s_start, s_end, actors, people, pair, marks)
         first_seen: dict[str, int] = {}
-        for position, actor, _, _ in actors:
-            first_seen.setdefault(actor, position)
-        for cue in load_cues():
-            # A cue inside a name ("Combined Joint Operation …") is part of the name, not an action.
-            match = next((c for c in cue.pattern.finditer(sentence) if not _inside(s_start + c.start(), spans)), None)
-            if not match:
+        for a in actors:
+            first_seen.setdefault(a.actor, a.start)
+        for cue, match in cues:
+            at, cue_end = match.start(), match.end()
+            # A cue inside a name ("Combined Joint Operation …") is part of the name, not an action; one inside
+            # a direct quote is something said.
+            if at in named or _inside(at, quoted) or text[at - 1 : at] in "-‐–":
                 continue
-            at = s_start + match.start()
-            before_text = text[s_start:at]
-            if _NEGATION.search(before_text):
+            floor = sentence.clause_start(at)
+            if _NEGATION.search(text, floor, at) or _NEGATED_AFTER.match(text, cue_end):
                 continue
-            candidates = actors
-            if cue.intensity > 0 and len({a[1] for a in actors if a[2] in states}) >= 2:
-                candidates = [a for a in actors if a[2] in states]  # cooperation is between the states named
-            before = [a for a in candidates if a[0] < at and not a[3]]
-            after = [a for a in candidates if a[0] > at]
-            passive = bool(_PASSIVE.search(before_text))
-            if passive:
-                # "X was struck by Y": Y acts on X. Without a "by" agent there is no telling who acted.
-                agent_at = s_start + match.end()
-                if not _AGENT.match(text[agent_at : agent_at + 40]) or not before:
+            sides = sentence.read(at, cue_end, cue)
+            if sides is None:
+                continue
+            subject, obj = sides
+            for source in sentence.conjuncts(subject) if obj.start >= cue_end else [subject]:
+                # Each state of a listed subject acts on the object: "Egypt, Iraq and Jordan signed … with the US".
+                target = obj
+                if source.actor == target.actor:
                     continue
-                source = next((a for a in after if a[1] != before[-1][1]), None)
-                target = before[-1]
-                if source is None:
+                if cue.category in SYMMETRIC and first_seen.get(target.actor, -1) < first_seen.get(source.actor, -1):
+                    source, target = target, source  # joint actions read in the order the text names the sides
+                occurred_on, precision = dates.get(index, (published, "day" if published else None))
+                basis = "text" if index in dates else "publication"
+                pair_key = (tuple(sorted((source.actor, target.actor))) if cue.category in SYMMETRIC
+                            else (source.actor, target.actor))
+                if cue.category == "AGREE" and _ANAPHORIC_OBJECT.match(text, cue_end) and (cue.category, pair_key) in agreed:
+                    continue  # "… signed the document": the agreement already coded
+                agreed.add((cue.category, pair_key))
+                key = (cue.category, pair_key, index)
+                if key in seen:
                     continue
-            else:
-                if not before:
-                    continue  # no actor before the cue: a nominal phrase we do not attempt to read
-                # The actor nearest before the cue acts; the first other actor after it (or before it) is acted on.
-                source = before[-1]
-                target = next((a for a in after if a[1] != source[1]), None) or next(
-                    (a for a in reversed(before) if a[1] != source[1]), None
+                seen.add(key)
+                found.append(
+                    Interaction(
+                        source_id=source.actor, target_id=target.actor, source_actor=source.entity_id,
+                        target_actor=target.entity_id, category=cue.category, mode=cue.mode, intensity=cue.intensity,
+                        cameo=cue.cameo, occurred_on=occurred_on, date_precision=precision, date_basis=basis,
+                        hypothetical=_irrealis(text, s_start, s_end, at), cue=match.group(),
+                        start=s_start, end=s_end, sentence_index=index,
+                    )
                 )
-                if target is None:
-                    continue
-            if cue.category in SYMMETRIC and first_seen[target[1]] < first_seen[source[1]]:
-                source, target = target, source  # joint actions read in the order the text names the sides
-            occurred_on, precision = dates.get(index, (published, "day" if published else None))
-            basis = "text" if index in dates else "publication"
-            pair = tuple(sorted((source[1], target[1]))) if cue.category in SYMMETRIC else (source[1], target[1])
-            key = (cue.category, pair, occurred_on) if cue.category in SYMMETRIC else (cue.category, pair, index)
-            if key in seen:
-                continue
-            seen.add(key)
-            found.append(
-                Interaction(
-                    source_id=source[1], target_id=target[1], source_actor=source[2], target_actor=target[2],
-                    category=cue.category, mode=cue.mode, intensity=cue.intensity, cameo=cue.cameo,
-                    occurred_on=occurred_on, date_precision=precision, date_basis=basis,
-                    hypothetical=bool(_HYPOTHETICAL.search(before_text[-60:])), cue=match.group(),
-                    start=s_start, end=s_end, sentence_index=index,
-                )
-            )
     return _one_per_meeting(found)
 
 
 def _one_per_meeting(found: list[Interaction]) -> list[Interaction]:
-    """A joint action reported twice in an article (once with its date, once undated) is one interaction."""
-    dated = {(i.category, frozenset((i.source_id, i.target_id))) for i in found if i.category in SYMMETRIC and i.date_basis == "text"}
-    kept, seen = [], set()
+    """A meeting between two sides is one interaction however often the article reports it: the first report
+    is kept, with the first date the text gives for it."""
+    kept: list[Interaction] = []
+    first: dict[frozenset, int] = {}
     for i in found:
-        key = (i.category, frozenset((i.source_id, i.target_id)))
-        if i.category in SYMMETRIC:
-            if (i.date_basis == "publication" and key in dated) or (i.date_basis == "publication" and key in seen):
+        if i.category == "CONSULT":
+            sides = frozenset((i.source_id, i.target_id))
+            if sides in first:
+                earlier = kept[first[sides]]
+                if earlier.hypothetical and not i.hypothetical:
+                    kept[first[sides]] = i  # the meeting that happened, not the one that was planned
+                elif earlier.date_basis == "publication" and i.date_basis == "text" and i.hypothetical == earlier.hypothetical:
+                    kept[first[sides]] = replace(earlier, occurred_on=i.occurred_on, date_precision=i.date_precision,
+                                                 date_basis=i.date_basis)
                 continue
-            seen.add(key)
+            first[sides] = len(kept)
         kept.append(i)
     return kept

@@ -236,7 +236,7 @@ TABLES: tuple[Table, ...] = (
         C("occurred_on", "DATE", "When it happened: a date stated in the sentence, else the publication day."),
         C("date_precision", "VARCHAR", "day | month | year."),
         C("date_basis", "VARCHAR", "text (a date in the sentence) | publication (the article's date)."),
-        C("hypothetical", "BOOLEAN", "True when the cue is conditional or future (would, could, if, plans to)."),
+        C("hypothetical", "BOOLEAN", "True when the act is conditional, planned or only asked for (would, could, if, plans to, demanded that); announced acts (will) are not."),
         C("cue", "VARCHAR", "The words that signalled the interaction."),
         SENTENCE, START, END, VERSION, PARTITION, GAZETTEER,
     )),
