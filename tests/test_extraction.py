@@ -176,3 +176,11 @@ def test_quantities_carry_the_time_scope_the_text_states():
     _, _, claims, _ = _run()
     decrease = next(q for q in claims.quantities if q.unit == "percent")
     assert (decrease.measures, decrease.time_scope) == ("Attacks by ISIS", "last year")
+
+
+def test_a_surname_that_speaks_resolves_to_the_titled_person_not_to_the_title():
+    text = ("ANKARA — Turkish Prime Minister Ahmet Davutoglu answered in a letter on Sunday. "
+            "Davutoglu wrote that Ankara respected Iraq's borders.")
+    _, entities, claims, _ = _run(text)
+    assert {m.entity_id for m in entities.mentions if m.entity_id.startswith("person:")} == {"person:ahmet-davutoglu"}
+    assert [q.speaker_id for q in claims.quotes] == ["person:ahmet-davutoglu"]

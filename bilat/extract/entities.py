@@ -315,7 +315,8 @@ class _ArticleEntities:
             surname = tuple(t.text for t in self.tokens[start:i])
             full = self._earlier_full_name(surname, start) if len(surname) == 1 or surname[-2:-1] == ("-",) else None
             if full:
-                pid = self._add_person(*full, "speaker")
+                known = self.person_spans.get(full[0])
+                pid = known[1] if known and known[0] == full[1] else self._add_person(*full, "speaker")
                 self.person_spans[start] = (i, pid, "short_form")
             elif i - start >= 2:
                 self._add_person(start, i, "speaker")
@@ -334,6 +335,9 @@ class _ArticleEntities:
         for end in range(n, before + 1):
             if tuple(t.text for t in self.tokens[end - n : end]) != surname:
                 continue
+            named = next(((s, e) for s, (e, _, _) in self.person_spans.items() if s < end - n and end == e), None)
+            if named:
+                return named  # "Prime Minister Ahmet Davutoglu": the person the title introduced, not the title
             start = end - n
             while start > 0 and self._continues_name(start - 1):
                 start -= 1
