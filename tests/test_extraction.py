@@ -150,11 +150,12 @@ def test_offices_named_with_their_body_and_a_possessive_qualifier():
 
 def test_told_reporters_that_and_the_iraqi_leader():
     text = ("WASHINGTON — US Secretary of Defense Lloyd J. Austin III met Iraqi Prime Minister Mohammed Shia al-Sudani. "
-            "Austin told lawmakers on Tuesday that troops would stay. "
+            "Austin told lawmakers on Tuesday that troops would stay. Austin said in Baghdad the mission was over. "
             "The Iraqi leader described the relationship as “strategic and lasting.”")
     _, _, claims, _ = _run(text)
     quotes = {(q.kind, q.speaker_id, q.text) for q in claims.quotes}
     assert ("reported", "person:lloyd-j-austin-iii", "troops would stay") in quotes
+    assert ("reported", "person:lloyd-j-austin-iii", "the mission was over") in quotes
     assert ("partial", "person:mohammed-shia-al-sudani", "strategic and lasting.") in quotes
 
 

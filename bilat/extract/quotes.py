@@ -29,11 +29,11 @@ _SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She|the (?:minister|secretary|ambassador|general|commander|president|prime minister|spokesman|spokeswoman|envoy|king|official))\b")
 _QUOTE = re.compile(r"“(?P<curly>[^”]{2,2000})”|\"(?P<straight>[^\"\n]{2,2000})\"")
 _WHEN = (r"(?:\s(?:on|late on|early on)\s\w+day|\s(?:earlier\s|later\s)?(?:last|this|next)\s(?:week|month|year)|\s(?:earlier|later)"
-         r"|\s(?:in|at|during)\s(?:a|an|the)\s[\w-]+(?:\s[\w-]+)?)?")
+         r"|\s(?:in|at|during)\s(?:a|an|the)\s[\w-]+(?:\s[\w-]+)?|\s(?:in|at|from)\s[A-Z][\w-]+)?")
 # "told reporters that", "told lawmakers on Tuesday that": whom it was said to
-_AUDIENCE = r"(?:\s(?:reporters|journalists|lawmakers|legislators|parliament|Congress|senators|officials|troops|him|her|them|us|the \w+))?"
+_AUDIENCE = r"(?:\s(?:to\s)?(?:reporters|journalists|lawmakers|legislators|parliament|Congress|senators|officials|troops|him|her|them|us|the \w+))?"
 _REPORTED = re.compile(rf"\s(?:\w+ly\s)?(?P<verb>{SPEECH_VERBS}){_AUDIENCE}{_WHEN},?\s(?:that\s)(?P<content>[^“\"]+)")
-_BARE_REPORTED = re.compile(rf"\s(?:\w+ly\s)?(?P<verb>{BARE_REPORTING_VERBS}){_WHEN},?\s(?!that\s)(?P<content>(?:the|a|an|his|her|its|their|it|this|there|[A-Z])[^“\"]+)")
+_BARE_REPORTED = re.compile(rf"\s(?:\w+ly\s)?(?P<verb>{BARE_REPORTING_VERBS}){_WHEN},?\s(?!(?:that|to|in|on|at|for|by|with|after|before|during|of|as|so|and|but|yesterday|today|tonight|earlier|later)\b)(?P<content>[\w$][^“\"]+)")
 _ACCORDING_BEFORE = re.compile(r"^(?:\W*)According to (?P<speaker>[^,]{2,80}), (?P<content>.+?)[.!?]?$", re.S)
 _ACCORDING_AFTER = re.compile(r"^(?P<content>.+?),? according to (?P<speaker>[^,.]{2,80})[.!?]?$", re.S)
 #: Between a quote and the next one of the same speaker: no other person is named, and not too far.
