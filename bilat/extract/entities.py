@@ -135,11 +135,14 @@ class _ArticleEntities:
 
     def _prefix(self, i: int) -> _Prefix | None:
         """[country] [service] [rank] [office [qualifier]] [rank] [honorific] starting at token i."""
+        entity = self._entity(i)
+        if self._tok(i).lower() not in self.gaz.title_starts and not (entity and entity.kind in {"country", "organization", "armed_group"}):
+            return None  # most tokens: nothing a title could start with
         p, j = _Prefix(i, i), i
         if hit := self._country_at(j):
             j, p.country = hit
-        svc = next((len(s) for s in self.gaz.services if tuple(t.lower() for t in (self._tok(k) for k in range(j, j + len(s)))) == s), 0)
-        j += svc
+        if self._tok(j).lower() in self.gaz.title_starts:
+            j += next((len(s) for s in self.gaz.services if tuple(self._tok(k).lower() for k in range(j, j + len(s))) == s), 0)
         if hit := self.gaz.lookup_lower(self.gaz.ranks, self.tokens, j):
             j, p.rank = hit
         if p.rank is None and not self.gaz.lookup_lower(self.gaz.offices, self.tokens, j):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pycountry
@@ -53,6 +53,12 @@ class Gazetteer:
     references: frozenset[tuple[str, ...]] = frozenset()  # "the secretary": lower-cased token tuples
     body_heads: frozenset[str] = frozenset()  # "Ministry", "Commission": words that end an organisation's name
     version: str = ""
+
+    @cached_property
+    def title_starts(self) -> frozenset[str]:
+        """Lower-cased words an office, rank, service or office word can start with: a quick no for most tokens."""
+        keys = [*self.offices, *self.ranks, *self.services]
+        return frozenset(k[0] for k in keys if k) | self.office_words
 
     @property
     def max_phrase(self) -> int:
