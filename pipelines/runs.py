@@ -27,6 +27,7 @@ from bilat.raw import partition_days
 from bilat.sources.archive import ArchiveSource
 from bilat.sources.config import ArchiveSpec, GdeltSpec
 from bilat.warehouse.publish import publish
+from bilat.warehouse.schema import TABLES_BY_NAME
 
 DERIVE = (parsed_articles, entity_mentions, claims, interactions)  # everything after the raw store
 RUN_LOCK_TIMEOUT_S = 3600
@@ -182,7 +183,9 @@ def reprocess(
 
 def _change(con, table: str, start: date, end: date) -> Change:
     # the versions are left out: a new version alone is not a changed fact
-    rows = lambda db: f"SELECT * EXCLUDE (extractor_version, gazetteer_version) FROM {db}{table} WHERE partition_date BETWEEN ? AND ?" if table != "core.document_outcomes" else f"SELECT * FROM {db}{table} WHERE partition_date BETWEEN ? AND ?"  # noqa: E731
+    versions = [c.name for c in TABLES_BY_NAME[table].columns if c.name in ("extractor_version", "gazetteer_version")]
+    exclude = f" EXCLUDE ({', '.join(versions)})" if versions else ""
+    rows = lambda db: f"SELECT *{exclude} FROM {db}{table} WHERE partition_date BETWEEN ? AND ?"  # noqa: E731
     count = lambda sql, n: con.execute(f"SELECT count(*) FROM ({sql})", [start, end] * n).fetchall()[0][0]  # noqa: E731
     return Change(
         before=count(rows("before."), 1),
