@@ -96,9 +96,12 @@ def backfill(mode: str, start: date, end: date, tmp: Path) -> tuple[float, str]:
         result = subprocess.run(command, env=env, cwd=tmp, capture_output=True, text=True)
         wall = time.perf_counter() - began
     finally:
-        if server is not None:
+        if server is not None:  # the whole process group: webserver, daemon, code server
             os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=60)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
     if result.returncode != 0:
         sys.exit(f"bilat backfill failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return wall, result.stdout
