@@ -3,6 +3,8 @@
 from datetime import date
 
 from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
+from bilat.extract.claims import find_quantities
+from bilat.extract.text import SentenceIndex, sentence_spans
 
 TEXT = (
     "AMMAN — Jordanian Foreign Minister Ayman Safadi met US Secretary of State Antony Blinken in Amman on Tuesday "
@@ -185,3 +187,12 @@ def test_a_surname_that_speaks_resolves_to_the_titled_person_not_to_the_title():
     _, entities, claims, _ = _run(text)
     assert {m.entity_id for m in entities.mentions if m.entity_id.startswith("person:")} == {"person:ahmet-davutoglu"}
     assert [q.speaker_id for q in claims.quotes] == ["person:ahmet-davutoglu"]
+
+
+def test_tolls_count_people_whoever_they_were_and_half_a_million_is_a_number():
+    def quantities(text):
+        return [(q.value, q.unit, q.bound) for q in find_quantities(text, SentenceIndex(sentence_spans(text)))]
+
+    assert quantities("Three Iraqi soldiers and two police officers were killed, Iraq said.") == [(3, "people", "exact"), (2, "people", "exact")]
+    assert quantities("The war has killed more than half a million people.") == [(500_000, "people", "more_than")]
+    assert quantities("About 2,500 US troops remain in Iraq.") == [(2_500, "troops", "about")]  # not a toll

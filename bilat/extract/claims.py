@@ -107,6 +107,7 @@ _ONES = "one|two|three|four|five|six|seven|eight|nine"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _WORD_NUMBER = (
     rf"(?:{_TENS})(?:-(?:{_ONES}))?|(?:a|half\sa|{_ONES})\sdozen|a\shundred|a\sthousand"
+    r"|(?:half\sa|a)(?=\s(?:million|billion|trillion)\b)"  # "half a million", "a billion"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten|" + _ONES
 )
 _FRACTION = r"(?:a|one)[\s-](?:third|quarter)|two[\s-]thirds|three[\s-]quarters|half"
@@ -152,6 +153,8 @@ _COORD_BEFORE = re.compile(r"(?:\b(?:and|or|to|from|with|by|while|but|versus|vs\
 _CASUALTY_AFTER = re.compile(r"\s(?:(?:were|was|have\sbeen|had\sbeen|are|being)\s)?(?:killed|wounded|injured|dead|hurt)\b")
 _CASUALTY_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|kill|wound|injure)\s$")
 _CASUALTY_UNITS = {"dead", "killed", "wounded", "injured"}
+_TOLL = re.compile(r"\b(?:kill|kills|killed|killing|wound|wounds|wounded|wounding|injur(?:e|es|ed|ing)|dead|died|slain|"
+                   r"massacred|executed)\b", re.I)
 _KILLING = re.compile(r"\b(?:kill|kills|killed|killing|executed|executing|execute|hanged|hanging|dead|died|slain|massacred)\b", re.I)
 _ATTACKING = re.compile(r"\b(?:attack|attacks|attacked|attacking|struck|hit|targeted|shelled|bombed|fired)\b", re.I)
 _TIMES_AFTER = re.compile(r"\stimes\b")
@@ -251,6 +254,8 @@ def _number_value(num: str) -> float | None:
     if word.endswith("dozen"):
         head = word.split()[0]
         return 6.0 if head == "half" else 12.0 * (1 if head == "a" else WORD_NUMBERS[head])
+    if word in ("half a", "a"):
+        return 0.5 if word == "half a" else 1.0  # before a scale word: "half a million"
     if word in ("a hundred", "a thousand"):
         return 100.0 if word == "a hundred" else 1000.0
     if "-" in word:
@@ -328,8 +333,9 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
             return None
     if unit is not None:
         casualty = unit_m is not None and unit_m["unit"].lower() in _CASUALTY_UNITS and not unit_m["mods"]
-        if unit == "fighters" and (_KILLING.search(text, max(s_start, start - 40), start) or _KILLING.match(text, end + 1)):
-            unit = "people"  # a death toll counts people ("killing at least 25 fighters")
+        clause_after = re.split(r"[,;.]", text[end : end + 80], maxsplit=1)[0]
+        if unit in {"troops", "fighters", "members"} and (_TOLL.search(text, max(s_start, start - 40), start) or _TOLL.search(clause_after)):
+            unit = "people"  # a toll counts people ("killing at least 25 fighters", "three soldiers were killed")
         return _Candidate(bound_start, end, value, unit, unit_start, bound, s_index, multiplier, casualty=casualty)
     # A bare number. It may count what a neighbour names ("17 of them ... and five at a base in Erbil"), an age
     # ("Kasasbeh, 26,"), attacks ("attacked more than 150 times"); a label ("Article 51") or a year counts nothing.
@@ -387,7 +393,7 @@ def _resolve_units(text: str, sentences: SentenceIndex, found: list[_Candidate])
     for c in found:
         antecedent = last.get(c.sentence)
         if c.casualty:
-            c.unit = antecedent if antecedent in {"troops", "people", "fighters"} else "people"
+            c.unit = "people"  # a toll counts people, whoever they were
         elif c.unit is None:
             c.inherited = True
             if antecedent:
