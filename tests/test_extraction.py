@@ -196,3 +196,11 @@ def test_tolls_count_people_whoever_they_were_and_half_a_million_is_a_number():
     assert quantities("Three Iraqi soldiers and two police officers were killed, Iraq said.") == [(3, "people", "exact"), (2, "people", "exact")]
     assert quantities("The war has killed more than half a million people.") == [(500_000, "people", "more_than")]
     assert quantities("About 2,500 US troops remain in Iraq.") == [(2_500, "troops", "about")]  # not a toll
+
+
+def test_a_deadline_looks_ahead_and_a_past_verb_looks_back():
+    published = date(2019, 10, 17)  # a Thursday
+    text = ("ANKARA — Turkey was given until Friday to halt the offensive. Washington said it would lift the sanctions "
+            "it imposed on Monday once the pause held.")
+    events = {e.date_text: e.event_date for e in _run(text, published)[2].events}
+    assert events == {"Friday": date(2019, 10, 18), "on Monday": date(2019, 10, 14)}

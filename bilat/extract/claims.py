@@ -593,8 +593,18 @@ def _shift_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+_PAST_VERB_BEFORE = re.compile(r"\b(?:[a-z]+ed|met|said|told|took|held|made|began|won|struck|hit|sent|left|fell|rose)\s+(?:on\s+|early\s+|late\s+)?$")
+_DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by|before|no\s+later\s+than)\s+$", re.I)
+
+
 def _is_future(text: str, start: int, at: int) -> bool:
-    """Does the clause before offset ``at`` (from ``start``, the sentence's start) speak of what is to come?"""
+    """Does the clause before offset ``at`` (from ``start``, the sentence's start) speak of what is to come?
+    A past verb right before the date wins ("the sanctions it imposed on Monday"); a deadline looks ahead
+    ("until Friday")."""
+    if _PAST_VERB_BEFORE.search(text, max(start, at - 40), at):
+        return False
+    if _DEADLINE_BEFORE.search(text, max(start, at - 20), at):
+        return True
     cut = start
     for c in _CLAUSE_CUT.finditer(text, start, at):
         cut = c.end()
