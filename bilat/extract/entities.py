@@ -24,6 +24,14 @@ _RANK_TITLES = {"General", "Lieutenant General", "Major General", "Brigadier Gen
 SPEECH_VERBS = {"said", "says", "told", "added", "noted", "stressed", "warned", "argued", "explained", "wrote", "insisted"}
 LEADER_TITLES = ("President", "Prime Minister", "King", "Emir", "Crown Prince", "Supreme Leader")
 _NOT_NAMES = {"The", "A", "An", "Its", "His", "Her", "Their", "Our", "This", "That", "These", "Those", "Both", "Each"}
+# Capitalised at the start of a sentence, never a name: "In Tokyo, Iran's foreign minister …"
+_FUNCTION_WORDS = {"In", "On", "At", "For", "From", "By", "With", "After", "Before", "During", "But", "And", "As", "When",
+                   "While", "If", "Since", "Under", "Over", "Of", "To", "Then", "Meanwhile", "Earlier", "Later", "Last",
+                   "Next", "Asked", "Speaking", "Like", "Unlike", "Despite", "Although", "Though", "Instead", "Also"}
+# Possessors that stand for a body named earlier: "the region's president", "the group's spokesman"
+_POSSESSORS = {"region", "country", "kingdom", "group", "militia", "movement", "organisation", "organization", "government",
+               "alliance", "coalition", "party", "army", "ministry"}
+_NON_STATE = {"group", "militia", "movement", "organisation", "organization", "alliance", "coalition", "party"}
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
           "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
@@ -67,6 +75,7 @@ class _Prefix:
     qualifier: str = ""
     qualifier_country: str | None = None
     body: str = ""  # "Foreign Ministry" in "Foreign Ministry spokesman"
+    stateless: bool = False  # "Islamic State's spokesman", "the group's leader": an office of no state
 
 
 class _ArticleEntities:
@@ -81,6 +90,7 @@ class _ArticleEntities:
         self.role_country: dict[str, str] = {}
         self.body_spans: dict[int, tuple[int, str]] = {}  # start token -> (end token, organisation id)
         self.new_bodies: dict[str, Entity] = {}
+        self.stateless_roles: set[tuple[str, int]] = set()  # offices of no state: no country to fill in
 
     # --- small token predicates -------------------------------------------------------------------------
     def _tok(self, i: int) -> str:
@@ -92,7 +102,7 @@ class _ArticleEntities:
 
     def _is_name_word(self, i: int) -> bool:
         word = self._tok(i)
-        if not word or not word[:1].isupper() or word in MONTHS or word.lower() in self.gaz.office_words:
+        if not word or not word[:1].isupper() or word in MONTHS or word in _FUNCTION_WORDS or word in _NOT_NAMES or word.lower() in self.gaz.office_words:
             return False
         entity = self._entity(i)
         return entity is None or entity.kind == "person"
@@ -105,6 +115,19 @@ class _ArticleEntities:
             if self._tok(end) in {"'", "’"} and self._tok(end + 1) == "s":
                 end += 2
             return end, entity.entity_id
+        return None
+
+    def _possessor_at(self, i: int) -> tuple[int, str | None] | None:
+        """A place or body, or a word standing for one, in the possessive before an office: (end, its country)."""
+        entity = self._entity(i)
+        if entity and entity.kind in {"place", "organization", "armed_group"}:
+            end, country = self.gaz_at[i][1], entity.country_code
+        elif self._tok(i) in _POSSESSORS:
+            end, country = i + 1, None
+        else:
+            return None
+        if self._tok(end) in {"'", "’"} and self._tok(end + 1) == "s" and self.gaz.lookup_lower(self.gaz.offices, self.tokens, end + 2):
+            return end + 2, country
         return None
 
     def _qualifier(self, i: int) -> tuple[int, str, str | None]:
@@ -136,11 +159,16 @@ class _ArticleEntities:
     def _prefix(self, i: int) -> _Prefix | None:
         """[country] [service] [rank] [office [qualifier]] [rank] [honorific] starting at token i."""
         entity = self._entity(i)
-        if self._tok(i).lower() not in self.gaz.title_starts and not (entity and entity.kind in {"country", "organization", "armed_group"}):
+        if self._tok(i).lower() not in self.gaz.title_starts and not (entity and entity.kind != "person") and self._tok(i) not in _POSSESSORS:
             return None  # most tokens: nothing a title could start with
         p, j = _Prefix(i, i), i
         if hit := self._country_at(j):
             j, p.country = hit
+        elif hit := self._possessor_at(j):
+            j, p.country = hit  # "the Kurdistan Region's health minister", "Islamic State's spokesman"
+            p.stateless = (entity.kind == "armed_group" or (entity.kind == "organization" and not entity.country_code)) if entity else self._tok(i) in _NON_STATE
+        elif self._tok(i).lower() not in self.gaz.title_starts and not (entity and entity.kind in {"country", "organization", "armed_group"}):
+            return None
         if self._tok(j).lower() in self.gaz.title_starts:
             j += next((len(s) for s in self.gaz.services if tuple(self._tok(k).lower() for k in range(j, j + len(s))) == s), 0)
         if hit := self.gaz.lookup_lower(self.gaz.ranks, self.tokens, j):
@@ -149,7 +177,7 @@ class _ArticleEntities:
             # "Foreign Ministry spokesman", "Iraqi government spokesman", "Pentagon press secretary": the body
             # the office belongs to, before it
             k = j
-            while k - j < 3 and (self._tok(k).lower() in self.gaz.office_words and self._tok(k).lower() != "the"
+            while k - j < 3 and not (k > j and self.gaz.lookup_lower(self.gaz.offices, self.tokens, k)) and (self._tok(k).lower() in self.gaz.office_words and self._tok(k).lower() not in {"the", "and"}
                                  or (self._entity(k) and self._entity(k).kind in {"organization", "armed_group"})):
                 k = self.gaz_at[k][1] if k in self.gaz_at else k + 1
             if k > j and self.gaz.lookup_lower(self.gaz.offices, self.tokens, k):
@@ -227,10 +255,12 @@ class _ArticleEntities:
         if not country and prefix.qualifier_country and prefix.office not in FOREIGN_POSTS:
             country = prefix.qualifier_country
         known = self.gaz.entities.get(pid)
-        country = country or (known.country_code if known else None)
+        country = country or (known.country_code if known and not prefix.stateless else None)
         if country:
             self.role_country.setdefault(pid, country)
         start, end = self.tokens[prefix.start].start, self.tokens[prefix.end - 1].end
+        if prefix.stateless and not country:
+            self.stateless_roles.add((pid, start))
         self.roles.append(Role(pid, title, prefix.rank if prefix.office else None, country, start, end, self.sentences.of(start)))
 
     def find_titled_people(self) -> None:
@@ -242,9 +272,16 @@ class _ArticleEntities:
                 continue
             j = prefix.end
             name_end = self._name_end(j)
-            after_comma = self._name_end(j + 1) if name_end == j and self._tok(j) == "," else j + 1
-            if after_comma > j + 1 and self._tok(after_comma) in CLOSING:
-                j, name_end = j + 1, after_comma  # "Iraq's defense minister, Thabit al-Abbasi, said"
+            first, after_comma = j + 1, j + 1
+            if name_end == j and self._tok(j) == ",":
+                inner = self._prefix(j + 1)  # "The commander of US Central Command, Gen. Kenneth McKenzie,"
+                if inner and inner.rank and not inner.office and prefix.office:
+                    first = inner.end
+                after_comma = self._name_end(first)
+            if after_comma > first and self._tok(after_comma) in CLOSING:
+                if first > j + 1:
+                    prefix.rank = prefix.rank or inner.rank
+                j, name_end = first, after_comma  # "Iraq's defense minister, Thabit al-Abbasi, said"
             elif name_end == j:
                 i = max(prefix.end, i + 1)
                 continue
@@ -284,13 +321,24 @@ class _ArticleEntities:
                     start -= 1
                 while start < c and not self._is_name_word(start):
                     start += 1
-                if c - start < 2 and not (self.gaz_at.get(start, (0, 0, ""))[1] == c):
+                earlier = self._earlier_person_with_surname(start) if c - start == 1 else None
+                if earlier:  # "Akar, Turkey's defense minister, said": the Hulusi Akar named before
+                    self.person_spans[start] = (c, earlier, "short_form")
+                    pid = earlier
+                elif c - start < 2 and not (self.gaz_at.get(start, (0, 0, ""))[1] == c):
                     continue
-                pid = self._add_person(start, c, "appositive")
+                else:
+                    pid = self._add_person(start, c, "appositive")
             else:
                 pid = person[2]
             prefix.start = k
             self._add_role(pid, prefix)
+
+    def _earlier_person_with_surname(self, i: int) -> str | None:
+        """The person of a name of two or more words, ending with token i's word, named before token i."""
+        word = self._tok(i)
+        named = [(s, pid) for s, (e, pid, _) in self.person_spans.items() if s < i and e - s > 1 and self._tok(e - 1) == word]
+        return max(named)[1] if named else None
 
     def add_gazetteer_people(self) -> None:
         for i, (_, j, eid) in self.gaz_at.items():
@@ -446,6 +494,37 @@ class _ArticleEntities:
             self.body_spans[j] = (end, eid)
             i = end
 
+    def find_counterparts(self) -> None:
+        """'his Syrian counterpart, Asaad al-Shaibani': the office of the person 'his' refers to (the first
+        named in the sentence, else the last named before it), in the country of the adjective."""
+        for i, token in enumerate(self.tokens):
+            if token.text not in {"counterpart", "counterparts"} or i < 1:
+                continue
+            k, country = i - 1, None
+            entity = self._entity(k)
+            if entity and entity.kind == "country" and self.gaz_at.get(k, (0, 0))[1] == i:
+                k, country = k - 1, entity.entity_id
+            if self._tok(k).lower() not in {"his", "her"} and not (country and self._tok(k)[:1].islower()):
+                continue  # "his Syrian counterpart", "met Turkish counterpart Hakan Fidan"
+            n = i + 2 if self._tok(i + 1) == "," else i + 1
+            named = self.person_spans.get(n)
+            if named is None:
+                continue
+            s_start = self.sentences.spans[self.sentences.of(token.start)][0]
+            before = sorted((self.tokens[s].start, pid) for s, (e, pid, _) in self.person_spans.items() if self.tokens[s].start < self.tokens[k].start)
+            same = [pid for at, pid in before if at >= s_start]
+            referent = same[0] if same else (before[-1][1] if before else None)
+            held = [r for r in self.roles if r.person_id == referent and r.title not in _RANK_TITLES]
+            if not held or referent == named[1]:
+                continue
+            title = held[-1].title
+            for body in (" of ", " to ", " for "):
+                title = title.split(body)[0]  # the office, not whose it is ("Foreign Minister of Jordan")
+            start, end = self.tokens[k].start, self.tokens[i].end
+            self.roles.append(Role(named[1], title, None, country, start, end, self.sentences.of(start)))
+            if country:
+                self.role_country.setdefault(named[1], country)
+
     def resolve_title_references(self) -> None:
         """'the secretary', 'The king': the latest person named before them who holds an office with that word."""
         if not self.gaz.references:
@@ -491,7 +570,7 @@ class _ArticleEntities:
             if entity.kind == "person" and not entity.country_code and eid in self.role_country:
                 entity = Entity(entity.entity_id, entity.kind, entity.name, self.role_country[eid], entity.aliases)
             out.entities[eid] = entity
-        out.roles = _merge_ranks(_fill_role_countries(self.roles, self._dateline_country()))
+        out.roles = _merge_ranks(_fill_role_countries(self.roles, self._dateline_country(), self.stateless_roles))
         # The countries people serve and bodies belong to are actors too (interactions use them), even when
         # the text never names the country itself.
         implied = {e.country_code for e in out.entities.values() if e.country_code} | {r.country_code for r in out.roles if r.country_code}
@@ -501,14 +580,14 @@ class _ArticleEntities:
         return out
 
 
-def _fill_role_countries(roles: list[Role], dateline_country: str | None) -> list[Role]:
+def _fill_role_countries(roles: list[Role], dateline_country: str | None, stateless: set[tuple[str, int]] = frozenset()) -> list[Role]:
     """A role with no country takes the one the other roles of its sentence share (a delegation list), else,
     for a civilian office, the dateline's: wire copy names a foreign official's country ("Iranian Foreign
     Minister …") and leaves the host's implied ("BAGHDAD — President Barham Salih …"). A bare military rank
     does not: foreign officers are as often reported from a capital without their country."""
     filled = []
     for role in roles:
-        if role.country_code is None:
+        if role.country_code is None and (role.person_id, role.start) not in stateless:
             peers = [r.country_code for r in roles if r.sentence_index == role.sentence_index and r.country_code]
             if peers and len(set(peers)) == 1:
                 role = replace(role, country_code=peers[0])
@@ -541,6 +620,7 @@ def find_entities(text: str, tokens: list[Token], sentences: SentenceIndex, gaz:
     state.find_appositives()
     state.find_named_speakers()
     state.add_short_forms()
+    state.find_counterparts()
     state.resolve_title_references()
     state.find_bodies()
     return state.findings()
