@@ -14,6 +14,16 @@ to be aimed at the article's other state. Negated cues ("did not meet"), partici
 cues inside direct quotes and in names are dropped; conditional, requested and wanted acts ("would", "if",
 "urged Ankara to withdraw") are marked hypothetical. A meeting between two sides is coded once per article, an
 agreement once per sentence however many cues name it.
+
+Some readings go past the plain subject-verb-object order: a passive with an agent ("was shot down by a US F-15")
+turns round; a joint act of three or more listed states ("Jordan, Iraq, Syria and Turkey agreed") is coded for every
+pair, and a listed object ("thanked Russia, Turkey, Syria and Iraq") for each; a verb joined by "and" to an earlier
+one shares its subject ("the army said … and accused Washington"), as does one after a closed relative clause
+("Turkey, which backs rebel groups, welcomed it"); condemning or welcoming an attack ("condemned the strikes",
+"welcomed it") is aimed at the author of the attack the article leads with, or at whoever attacked the condemning
+state; a demand or a charge reported of someone ("Kanaani said Baghdad must stop …", "Tillerson said Russia had
+failed to honor …") is the sayer's act on that subject; "appeals from X and Y" are X's and Y's requests of the
+sentence's subject.
 """
 
 from __future__ import annotations
@@ -67,15 +77,16 @@ _PREPOSITIONS = frozenset(
 _FUNCTION_WORDS = frozenset("and or but that which who said says had has have was were is are will would".split())
 _OBJECT_VERBS = frozenset("met meet meets told tell tells gave give gives sent send sends hit hits thank thanks urge urges "
                           "ask asks host hosts visit visits advise advises train trains assist assists help helps protect "
-                          "protects join joins".split())
+                          "protects join joins fought struck hit".split())
 _SUBJECT_PRONOUN = re.compile(r"\b(he|she|they|it|we)\b(?:\s+(?:has|have|had|was|were|is|are|also|then|later|"
-                              r"would|will|could|did|does|do|already|again|\w+ly)){0,3}\s*$", re.I)
+                              r"would|will|could|did|does|do|already|again|\w+ly|(?:continue[sd]?|keep|kept|began|begin|"
+                              r"start(?:ed|s)?|decided|agreed|moved|sought|tried|pledged|promised|vowed)\s+to)){0,3}\s*$", re.I)
 _RELATIVE = re.compile(r",?\s*(?:who|which)\s*$", re.I)
 _GERUND_LEAD = re.compile(r"\b(?:after|before|while|when|since|by|upon|without)\s+$", re.I)
 _PARTICIPLE_LEAD = re.compile(r"\s*(?:saying|adding)\b", re.I)
 _PARTICIPLE_CLAUSE = re.compile(r",\s+(?!(?:including|according|during|following|concerning|regarding)\b)[a-z]+ing\b(?!.*,\s+[a-z]+ing\b)", re.I)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", re.I)
-_AGENT = re.compile(r"^\S*\s+by\b", re.I)
+_AGENT = re.compile(r"\S*\s+by\b", re.I)
 
 # Nominal cues: who acts is a modifier right before the noun ("Iran's ballistic missile attack", "US drone strike"),
 # the subject of the light verb that carries it ("held talks", "signed an agreement", "launched its offensive"), a
@@ -117,7 +128,44 @@ _PRONOUN_AND = re.compile(r"\b(?:he|she)\s+and\s+(?:[\w.-]+\s+){0,6}$", re.I)
 _LISTED = re.compile(r"(?:,\s+|,?\s+and\s+)(?:the\s+)?", re.I)
 _NAMED_CAMPAIGN = re.compile(r"\b(?:coalition|campaign|war|fight|struggle|mission|operations?)\s+against\s+(?:the\s+)?$", re.I)
 _NAMED_OBJECT = re.compile(r"\s+(?:the|a|an|some|several|two|three|other)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:of|for)\b", re.I)
+# What is condemned, welcomed or protested may be an attack reported before ("condemned the strikes", "welcomed it"):
+# the act is aimed at whoever carried out the attack. An object pronoun ("called on it to") stands for the actor last
+# named as the object of a verb. "demanded that the United States hand over": the object follows "that".
+_ATTACK_OBJECT = re.compile(r"\s+(?:(?:the|this|that|these|those|its|their)\s+)?(?:[\w-]+\s+){0,2}?(?:(?:air\s?)?strikes?|"
+                            r"attacks?|raids?|bombardment|bombings?|killings?|shelling|offensive|incursion|assault)\b"
+                            r"|\s+it\b(?!\s+(?:was|is|had|has|would|will))", re.I)
+_IT_OBJECT = re.compile(r"\s+(?:it|them)\b", re.I)
+_THAT_OBJECT = re.compile(r"\s+that\s+", re.I)
+_AND_VERB = re.compile(r"\band\s+(?:also\s+|then\s+|later\s+)?$", re.I)
+_AFTER_RELATIVE = re.compile(r",\s*(?:also\s+|then\s+|later\s+|\w+ly\s+)?$", re.I)
+_LIFTED = re.compile(r"\b(?:lift(?:s|ed|ing)?|eas(?:e|es|ed|ing)|drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|"
+                     r"waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?)(?:\s+of)?(?:\s+[\w-]+){0,3}\s*$", re.I)
+_BY = re.compile(r"\s+by\s+(?:the\s+)?", re.I)
+_APPOSITIVE = re.compile(r",\s*(?:the\s+)?")
+_POSSESSOR = re.compile(r"['’]s\b")
+# What is rejected or condemned is an event or a report, not the other state ("condemned the killings", "dismissed
+# as false a report"); in "a cleric whom Ankara blames" the object is the cleric.
+_NOT_AIMED = re.compile(r"\s+(?:as\s+\w+\s+)?(?:a|an|the|these|those|this)\s+(?:[\w-]+\s+){0,2}?(?:reports?|killings?|bombings?|"
+                        r"violence|clashes|deaths?|explosions?|blasts?|massacres?|executions?|incidents?)\b", re.I)
+_WHOM = re.compile(r"\bwhom\s*$", re.I)
+_NEAR = re.compile(r"\b(?:near|outside|close to|off)\s+(?:the\s+)?$", re.I)
+_VERB_BEFORE = re.compile(r"\b(?:[a-z]+ed|[a-z]+s)\s+(?:the\s+)?$")
+_RECEIVED = {"AID", "SUPPORT", "COOPERATE", "REQUEST", "AGREE", "CONSULT", "CONCEDE"}
 _IMPLICIT_OBJECT = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "AID", "REJECT", "PROTEST", "ACCUSE", "THREATEN"}
+
+# Further readings. "PKK fighters, who": the relative pronoun's antecedent; "agreed on Thursday to pause its offensive
+# in Syria": what is agreed to is no party to it; "pressed for faster delivery": asked of the other state; "appeals
+# from X", "at the request of X": X asks; "Saudi Crown Prince Mohammed bin Salman": one actor named twice in a list;
+# "Kanaani said Baghdad must …": the sayer; "as Baghdad moved … and its neighbours warned": another subject.
+_ANTECEDENT_GAP = re.compile(r"(?:\s+[a-z][\w-]*)?\s*,?\s*(?:who|which)?\s*")
+_AGREED_TO = re.compile(r"(?:\s+(?:on|in|at|late|early|last|this)\b(?:\s+[\w.,-]+){0,2}?,?)?"
+                        r"\s+to\s+(?!the\b|a\b|an\b|its\b|their\b|[A-Z])[a-z]+\b")
+_FOR_OBJECT = re.compile(r"\w\s+for\b", re.I)
+_ASKED_BY = re.compile(r"\s+(?:of|from|by)\s+(?:the\s+)?", re.I)
+_TITLE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?-i:[A-Z])[\w.-]*){0,4},?\s+")
+_SAID = re.compile(r"\b(?:said|says|say|told\s+(?:[\w-]+\s+){0,3}?(?:that\s+)?|added|insisted|stressed|argued|warned)"
+                   r"\s+(?:that\s+)?(?=\S)", re.I)
+_NEW_SUBJECT = re.compile(r"\band\s+(?:its|their|his|her|the|other)\s+(?:[a-z][\w-]*\s+){0,1}[a-z][\w-]*s\s+(?:\w+ly\s+)?$")
 
 # Not an act: a participle modifying a noun ("a deal, signed in July", "the agreement signed in 2021"), a second
 # mention of an agreement already coded ("signed the document"), a negation, a direct quote. Marked hypothetical: a
@@ -126,17 +174,20 @@ _IMPLICIT_OBJECT = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "AID", "REJECT",
 _PREPOSITION_NEXT = re.compile(r"\s+(?:in|on|at|by|last|earlier|during|under|with|since)\b", re.I)
 _REDUCED_RELATIVE = re.compile(r"(?:,(?=\s*$)|\b(?:agreement|deal|accord|memorandum|pact|document|treaty|statement|troops|forces|"
                                r"soldiers|contingent|force|personnel|advisers|aircraft|missiles|drones|rockets))\s*$", re.I)
+# "troops deployed in Syria" is a participle; "Iraqi troops joined Turkish forces" is an act.
+_FORCE_NOUNS = {"troops", "forces", "soldiers", "contingent", "force", "personnel", "advisers", "aircraft"}
 _ANAPHORIC_OBJECT = re.compile(r"\s+(?:(?:the|this|that)\s+(?:document|deal|agreement|accord|memorandum|pact|text)|it)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no|refused to|declined to|without)\b(?:\s+\w+){0,2}\s*$", re.I)
 _NEGATED_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:was|is|were|are|has|have|had)\s+(?:not|never)\b", re.I)
 _QUOTED = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
-_HYPOTHETICAL = re.compile(r"\b(would|could|might|may|if|whether|plans? to|proposed|expected to)\b(?:\s+\w+){0,3}\s*$", re.I)
+_HYPOTHETICAL = re.compile(r"\b(would|could|might|(?-i:may)|must|should|if|whether|plans? to|proposed|expected to)\b"
+                           r"(?:\s+[\w'’-]+){0,3}\s*$|\b(?:if|unless)\s+(?-i:[A-Z])(?:[\w'’.-]*\s+){1,6}$", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|added|announced|stated|confirmed|told\s+[\w\s]{1,30}?)\s+(?:that\s+)?(?:[\w.’'-]+\s+){1,6}$", re.I)
 _CONDITION = re.compile(r"\b(?:if|unless|provided that|as long as)\b", re.I)
 _WANTED = re.compile(
-    r"\b(?:demand(?:ed|ing|s)?|call(?:ed|ing|s)? (?:for|on)|urg(?:ed|ing|es)|ask(?:ed|ing|s)?|press(?:ed|ing|es)?|"
+    r"\b(?:demand(?:ed|ing|s)?|call(?:ed|ing|s)? (?:for|on)|urg(?:ed|ing|es)|ask(?:ed|ing|s)?|press(?:ed|ing|es)|"
     r"s(?:ought|eeks?|eeking)|wants?|wanted|wanting|ready|willing|prepared|propos(?:ed|al|es|ing)|hope[sd]?|hoping|"
-    r"offer(?:ed|s|ing)? to|would like|insist(?:ed|s|ing)?|hours|deadline|request(?:ed|s)?|appeal(?:ed|s)?|"
+    r"offer(?:ed|s|ing)? to|would like|insist(?:ed|s|ing)?|hours to|deadline|request(?:ed|s)?|appeal(?:ed|s)?|"
     r"told (?:[\w-]+ ){1,3}to)\b"
     r"(?:(?!,\s+(?:and|but)\b|[;:.]|\b(?:after|before|while|when|because)\b).){0,50}$",
     re.I,
@@ -151,6 +202,7 @@ class Cue:
     cameo: str
     pattern: re.Pattern
     noun: bool = False  # a nominal cue ("talks", "attack") rather than a verb ("met", "struck")
+    reported: bool = False  # said of its subject by someone else ("Kanaani said Baghdad must stop …"): the sayer acts
 
 
 @dataclass(frozen=True)
@@ -190,7 +242,7 @@ def load_cues(path: Path | None = None) -> tuple[Cue, ...]:
         for cue in body["cues"]:
             pattern = re.compile(rf"\b(?:{cue['pattern']})\b", re.I)
             cues.append(Cue(category, cue.get("mode"), float(cue.get("intensity", body["intensity"])), str(body["cameo"]),
-                            pattern, cue.get("form") == "noun"))
+                            pattern, cue.get("form") == "noun", cue.get("form") == "reported"))
     return tuple(cues)
 
 
@@ -239,13 +291,17 @@ def _after_preposition(text: str, start: int, floor: int, verbs: bool = False) -
     al-Maliki", "with Iraqi Prime Minister …")? Up to three words may stand between the two; an "of" inside a
     title ("Secretary of State Antony Blinken") is no preposition. With ``verbs``, the object of a verb too
     ("summoned Iran's ambassador")."""
-    words = re.findall(r"[\w'’.-]+", text[max(floor, start - 60) : start])[-5:]
+    before = text[max(floor, start - 60) : start]
+    # "In Washington, National Security Adviser Jake Sullivan …": a preposition before a comma governs another phrase.
+    words = re.findall(r"[\w'’.-]+", before[before.rfind(", ") + 1 :])[-5:]
     for i in range(len(words) - 1, -1, -1):
         word = words[i].lower()
         if word == "of" and 0 < i < len(words) - 1 and words[i - 1][:1].isupper() and words[i + 1][:1].isupper():
             continue
         if word in _PREPOSITIONS:
             return True
+        if word in {"the", "a", "an"} and i > 0 and words[i - 1].lower() not in _PREPOSITIONS:
+            return False  # "On Tuesday the Iraqi Foreign Ministry …": the preposition governs "Tuesday"
         if verbs and words[i][:1].islower() and (word in _OBJECT_VERBS or (word.endswith("ed") and len(word) > 4)):
             return True
         if word in _FUNCTION_WORDS:
@@ -261,6 +317,8 @@ class _Sentence:
         self.text, self.start, self.end = text, start, end
         self.actors, self.people, self.pair = actors, people, pair
         self.person_ids = {p.entity_id for p in people}
+        self.last_assault: _Actor | None = None  # the author of the attack the article leads with
+        self.assaults: list[tuple[_Actor, _Actor]] = []  # (author, target) of the attacks reported before
         marks = [(lo, hi) for lo, hi in marks[bisect_left(marks, (start, start)) :] if lo < end] if marks else []
         self.opens = [hi for _, hi in marks]  # a clause begins after each boundary …
         self.closes = [lo for lo, _ in marks]  # … and ends where the next one starts
@@ -310,16 +368,25 @@ class _Sentence:
         if candidates:
             # "Baghdad summoned Iran's ambassador … and called them …": an object of an earlier verb is no subject.
             subjects = [a for a in candidates if not _after_preposition(text, a.start, lo, verbs=True)]
+            if len(subjects) > 1 and _APPOSITIVE.match(text, subjects[-2].end, subjects[-1].start) \
+                    and _POSSESSOR.match(text, subjects[-1].end) and subjects[-2].entity_id not in self.person_ids:
+                subjects.pop()  # "Moscow, Assad's main ally, suspended …": the appositive's possessor is no subject
             return subjects[-1] if subjects else None
         if lo > self.start and _RELATIVE.search(text, max(self.start, lo - 8), lo):
             # "… met President Rashid, who urged Iran to …": the relative pronoun stands for the actor before it.
-            antecedent = [a for a in self.actors if a.end <= lo and lo - a.end <= 8]
+            antecedent = [a for a in self.actors if a.end <= lo and not a.place
+                          and _ANTECEDENT_GAP.fullmatch(self.text, a.end, lo)]
             return antecedent[-1] if antecedent else None
         return self.pair_actor(lo, hi, 0)
 
     def person_before(self, at: int) -> _Actor | None:
         """The person named last before ``at`` (None when the text gives no state for them)."""
         earlier = [p for p in self.people if p.end <= at]
+        # "Obama has not spoken with Erdogan …, but the White House said he had backed …": a pronoun stands for the
+        # last person named as a subject rather than as the object of a preposition, within the sentence.
+        subjects = [p for p in earlier if p.start >= self.start and not _after_preposition(self.text, p.start, self.start)]
+        if subjects and earlier[-1].start >= self.start and _after_preposition(self.text, earlier[-1].start, self.start):
+            return subjects[-1] if subjects[-1].actor else None
         return earlier[-1] if earlier and earlier[-1].actor else None
 
     def modifier(self, lo: int, at: int) -> _Actor | None:
@@ -361,9 +428,11 @@ class _Sentence:
     def object(self, at: int, source: _Actor) -> _Actor | None:
         """The first other actor after the cue ending at ``at``, in its clause."""
         hi = self.clause_end(at)
-        for a in self.actors:
-            if at <= a.start < hi and a.actor != source.actor and not _NAMED_CAMPAIGN.search(self.text, max(at, a.start - 40), a.start):
-                return a
+        found = [a for a in self.actors if at <= a.start < hi and a.actor != source.actor
+                 and not _NAMED_CAMPAIGN.search(self.text, max(at, a.start - 40), a.start)
+                 and not (a.place and _NEAR.search(self.text, max(at, a.start - 12), a.start))]
+        if found:
+            return found[0]
         pair = self.pair_actor(at, hi, 0)
         if pair and source.actor in self.pair:
             return _Actor(pair.start, pair.end, self.pair[1 - self.pair.index(source.actor)], pair.entity_id, False)
@@ -406,9 +475,31 @@ class _Sentence:
                 return None
             source = self.object(end, patient)
             return (source, patient) if source else None
+        if cue.reported:
+            # "Kanaani said Baghdad and Erbil must stop the groups", "Tillerson said Russia had failed to honor its
+            # promise": a demand or a charge the sayer makes of the subject of what is said.
+            said = [m for m in _SAID.finditer(text, self.start, at) if m.start() < lo]
+            if not said:
+                return None
+            target = self.subject(lo, hi)
+            sayer = self.subject(self.start, said[-1].start())
+            if sayer is None and _SUBJECT_PRONOUN.search(text, self.start, said[-1].start()):
+                sayer = self.person_before(said[-1].start())
+            if sayer and target and sayer.actor != target.actor:
+                return sayer, target
+            return None
+        if cue.noun and cue.category == "REQUEST" and _ASKED_BY.match(text, end):
+            # "after appeals from Saudi Crown Prince Mohammed bin Salman", "at the request of Baghdad": the one asking
+            # follows; the one asked is the subject of the sentence.
+            asker = next((a for a in self.actors if a.start == _ASKED_BY.match(text, end).end()), None)
+            asked = [a for a in self.actors if self.start <= a.start and a.end <= at and not a.place
+                     and not _after_preposition(text, a.start, self.start)]
+            if asker and asked and asked[-1].actor != asker.actor:
+                return asker, asked[-1]
+            return None
         if cue.noun:
             source = self.noun_source(lo, at)
-            agent = _OF.match(text, end) if source is None else None
+            agent = (_OF.match(text, end) or _BY.match(text, end)) if source is None else None
             if agent:
                 # "the withdrawal of Turkish troops", "the combat mission of the US-led coalition": "of" names who acts.
                 source = next((a for a in self.actors if a.start == agent.end()), None)
@@ -437,9 +528,23 @@ class _Sentence:
                     return first, next(a for a in sides if a.actor != first.actor)
         else:
             relative = _REDUCED_RELATIVE.search(text, lo, at) if re.match(r"\w+ed\b", text[at:end]) else None
-            if relative and (relative.group().strip() != "," or _PREPOSITION_NEXT.match(text, end)):
+            if relative and (relative.group().strip() not in {",", *_FORCE_NOUNS} or _PREPOSITION_NEXT.match(text, end)):
                 return None  # "a deal, signed in July", "the agreement signed in 2021": a participle, not an act
-            source = self.subject(lo, hi)
+            source = None
+            if _NEW_SUBJECT.search(text, lo, at):
+                return None  # "as Baghdad moved to isolate the region and its neighbours warned": another subject
+            if lo > self.start and _AFTER_RELATIVE.search(text, lo, at) and _RELATIVE.search(text, max(self.start, lo - 8), lo):
+                # "Turkey, which backs rebel groups fighting Assad, welcomed it": the verb after the relative clause
+                # belongs to the relative pronoun's antecedent.
+                antecedent = [a for a in self.actors
+                              if a.end <= lo and not a.place and _ANTECEDENT_GAP.fullmatch(text, a.end, lo)]
+                source = antecedent[-1] if antecedent else None
+            if source is None:
+                source = self.subject(lo, hi)
+            if source is None and lo > self.start and _AND_VERB.search(text, lo, at):
+                # "The Syrian army said the attack killed six people and accused Washington …": a verb joined by "and"
+                # to an earlier one in the sentence shares its subject.
+                source = self.subject(self.start, hi)
         if source is None:
             return None
         joint = _WITH_ACTOR.match(text, end) if symmetric else None
@@ -449,16 +554,61 @@ class _Sentence:
                            and a.actor != source.actor), None)
         else:
             target = self.partner(source) if symmetric else None
+        attack = _ATTACK_OBJECT.match(text, end) if cue.category in {"ACCUSE", "PROTEST", "SUPPORT"} and not cue.noun else None
+        if attack and not target:
+            # "condemned the strikes", "welcomed it": aimed at the author of the attack, named in the phrase or before.
+            named = [a for a in self.actors if end <= a.start < attack.end() and a.actor != source.actor]
+            if named:
+                target = named[0]
+            elif self.last_assault is not None and self.last_assault.actor != source.actor:
+                target = self.last_assault
+            else:
+                # Otherwise the victim condemning its attacker ("Iraq condemned the strikes"); with no author known,
+                # "condemned the attacks" is not aimed at the other state.
+                target = next((a for a, b in reversed(self.assaults) if b.actor == source.actor), None)
+                if target is None:
+                    return None
+        if not target and cue.category == "AGREE" and not cue.noun and _AGREED_TO.match(text, end) and self.counterpart(source):
+            # "Turkey agreed on Thursday to pause its offensive in northeastern Syria": what is agreed to is no party
+            # to the agreement; the other side is the article's other state.
+            return source, self.counterpart(source)
         target = target or self.object(end, source)
-        if target is None and cue.noun and source is self.modifier(lo, at):
+        if target is None and not symmetric and _IT_OBJECT.match(text, end):
+            # "accused Israel of … and called on it to withdraw": the pronoun stands for the last object of a verb.
+            objects = [a for a in self.actors if self.start <= a.start and a.end <= at and a.actor != source.actor and not a.place
+                       and a.entity_id not in self.person_ids
+                       and _VERB_BEFORE.search(text, max(self.start, a.start - 30), a.start)]
+            target = objects[-1] if objects else None
+        if target is None and cue.category == "REQUEST" and _THAT_OBJECT.match(text, end):
+            target = self.object(_THAT_OBJECT.match(text, end).end(), source)
+        if target is None and cue.noun and cue.category in _RECEIVED and source is self.modifier(lo, at):
             # "Jordan receives about $425 million a year in US military assistance": the subject receives it.
             receiver = self.subject(lo, source.start)
             target = receiver if receiver and receiver.actor != source.actor else None
+        if target is None and cue.category == "REQUEST" and not cue.noun and _FOR_OBJECT.search(text, at, end + 5):
+            # "Iraqi officials have pressed for faster delivery of weapons": asked of the article's other state.
+            target = self.counterpart(source) if not self.named_after(end, source) else None
         if target is None and cue.category in _IMPLICIT_OBJECT and cue.mode != "visit" and not self.named_after(end, source) and not (
             cue.category == "ACCUSE" and _NAMED_OBJECT.match(text, end)
-        ):
+        ) and not _NOT_AIMED.match(text, end) and not _WHOM.search(text, max(self.start, lo - 8), lo):
             target = self.counterpart(source)
         return (source, target) if target else None
+
+    def listed_after(self, first: _Actor) -> list[_Actor]:
+        """The actors listed with the object ``first`` ("Russia, Turkey, Syria and Iraq"), itself first."""
+        listed = [first]
+        if first not in self.actors:
+            return listed
+        last_end = first.end
+        for a in self.actors[self.actors.index(first) + 1 :]:
+            if a.actor == listed[-1].actor and _TITLE_GAP.fullmatch(self.text, last_end, a.start):
+                last_end = a.end  # "Saudi Crown Prince Mohammed bin Salman": one actor named twice
+                continue
+            if a.place or not _LISTED.fullmatch(self.text, last_end, a.start):
+                break
+            listed.append(a)
+            last_end = a.end
+        return listed
 
     def conjuncts(self, source: _Actor) -> list[_Actor]:
         """The actors listed with ``source`` as one subject ("Egypt, Iraq, Jordan and Lebanon signed"), itself last."""
@@ -483,7 +633,7 @@ def _irrealis(text: str, lo: int, hi: int, at: int) -> bool:
     done? "would" in reported speech ("Austin said Washington would keep working with Baghdad") is the reported
     "will" of an announcement, not a condition, unless an "if" goes with it."""
     modal = _HYPOTHETICAL.search(text, max(lo, at - 60), at)
-    if modal and modal.group(1).lower() == "would" and _REPORTED.search(text, lo, modal.start()) \
+    if modal and (modal.group(1) or "").lower() == "would" and _REPORTED.search(text, lo, modal.start()) \
             and not _CONDITION.search(text, lo, hi):
         modal = None
     return bool(modal or _WANTED.search(text, max(lo, at - 60), at))
@@ -497,6 +647,13 @@ def find_interactions(
     published: date | None,
 ) -> list[Interaction]:
     role_country = {r.person_id: r.country_code for r in findings.roles if r.country_code}
+    # An office in an armed group ("commander of the SDF", "Islamic State's spokesman") makes its holder act for the
+    # group, not for a state.
+    groups = [m for m in findings.mentions if findings.entities[m.entity_id].kind == "armed_group"]
+    for role in findings.roles:
+        for m in groups:
+            if role.start - 2 <= m.start and m.end <= role.end + 2:
+                role_country[role.person_id] = m.entity_id
     by_sentence: dict[int, list[_Actor]] = {}
     people: list[_Actor] = []
     every: list[_Actor] = []
@@ -535,12 +692,15 @@ def find_interactions(
     found: list[Interaction] = []
     seen: set[tuple] = set()
     agreed: set[tuple] = set()
+    last_assault: _Actor | None = None
+    assaults: list[tuple[_Actor, _Actor]] = []
     for index, (s_start, s_end) in enumerate(sentences):
         actors = by_sentence.get(index, [])
         cues = by_cue_sentence.get(index)
         if not cues or (not actors and not (pair and _PAIR.search(text, s_start, s_end))):
             continue
         sentence = _Sentence(text, s_start, s_end, actors, people, pair, marks)
+        sentence.last_assault, sentence.assaults = last_assault, assaults
         first_seen: dict[str, int] = {}
         for a in actors:
             first_seen.setdefault(a.actor, a.start)
@@ -553,13 +713,27 @@ def find_interactions(
             floor = sentence.clause_start(at)
             if _NEGATION.search(text, floor, at) or _NEGATED_AFTER.match(text, cue_end):
                 continue
+            if cue.category == "SANCTION" and cue.noun and _LIFTED.search(text, max(floor, at - 50), at):
+                continue  # "would lift its sanctions on Damascus": the end of a sanction, not one
             sides = sentence.read(at, cue_end, cue)
             if sides is None:
                 continue
             subject, obj = sides
-            for source in sentence.conjuncts(subject) if obj.start >= cue_end else [subject]:
+            if subject.start >= cue_end:
+                # "appeals from Saudi Crown Prince Mohammed bin Salman and Turkish President Recep Tayyip Erdogan".
+                pairs = [(source, obj) for source in sentence.listed_after(subject)]
+            elif obj.start >= cue_end:
                 # Each state of a listed subject acts on the object: "Egypt, Iraq and Jordan signed … with the US".
-                target = obj
+                # Each listed object is acted on: "summoned the American and British ambassadors", "thanked Russia,
+                # Turkey, Syria and Iraq".
+                pairs = [(source, o) for source in sentence.conjuncts(subject) for o in sentence.listed_after(obj)]
+            else:
+                pairs = [(subject, obj)]
+                listed = sentence.conjuncts(subject) if cue.category in SYMMETRIC else []
+                if len({a.actor for a in listed}) > 2 and obj.actor in {a.actor for a in listed}:
+                    # A joint act of several named states ("Jordan, Iraq, Syria and Turkey agreed"): every pair.
+                    pairs = [(a, b) for i, a in enumerate(listed) for b in listed[i + 1 :] if a.actor != b.actor]
+            for source, target in pairs:
                 if source.actor == target.actor:
                     continue
                 if cue.category in SYMMETRIC and first_seen.get(target.actor, -1) < first_seen.get(source.actor, -1):
@@ -571,10 +745,16 @@ def find_interactions(
                 if cue.category == "AGREE" and _ANAPHORIC_OBJECT.match(text, cue_end) and (cue.category, pair_key) in agreed:
                     continue  # "… signed the document": the agreement already coded
                 agreed.add((cue.category, pair_key))
-                key = (cue.category, pair_key, index)
+                # "recalled its chargé d'affaires from Ankara and summoned the Turkish ambassador": two protests.
+                verb = match.group().split()[0].lower() if cue.category == "PROTEST" and not cue.noun else ""
+                key = (cue.category, pair_key, index, verb)
                 if key in seen:
                     continue
                 seen.add(key)
+                if cue.category == "ASSAULT":
+                    assaults.append((source, target))
+                if cue.category == "ASSAULT" and last_assault is None and index < 3:
+                    last_assault = source  # the attack an article leads with is the one later reactions are to
                 found.append(
                     Interaction(
                         source_id=source.actor, target_id=target.actor, source_actor=source.entity_id,
