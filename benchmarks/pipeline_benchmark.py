@@ -19,7 +19,8 @@ import warnings
 from datetime import date
 from pathlib import Path
 
-from bilat.extract.claims import find_dated_events, find_quantities
+from bilat.extract.dates import find_dated_events
+from bilat.extract.quantities import find_quantities
 from bilat.extract.quotes import find_quotes, find_reported_statements
 from bilat.extract.entities import find_entities
 from bilat.extract.gazetteer import default_gazetteer

@@ -3,7 +3,7 @@
 from datetime import date
 
 from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
-from bilat.extract.claims import find_quantities
+from bilat.extract.quantities import find_quantities
 from bilat.extract.text import SentenceIndex, sentence_spans
 
 TEXT = (

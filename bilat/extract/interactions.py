@@ -38,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from bilat.extract.claims import DatedEvent
+from bilat.extract.dates import DatedEvent
 from bilat.extract.entities import EntityFindings
 from bilat.extract.gazetteer import default_gazetteer
 from bilat.extract.text import token_key

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bilat.extract.claims import DatedEvent, Quantity, find_dated_events, find_quantities
+from bilat.extract.dates import DatedEvent, find_dated_events
 from bilat.extract.entities import EntityFindings, find_entities
 from bilat.extract.gazetteer import Gazetteer, default_gazetteer
 from bilat.extract.interactions import Interaction, find_interactions
 from bilat.extract.ner import Recognizer, add_model_entities
+from bilat.extract.quantities import Quantity, find_quantities
 from bilat.extract.quotes import Quote, find_quotes, find_reported_statements
 from bilat.extract.text import SentenceIndex, sentence_spans, tokenize
 

@@ -1,28 +1,19 @@
-"""Claims in an article: quantities with units and bounds, and dated references normalised against the
-publication date. (Quotes and reported statements are in bilat.extract.quotes.)
+"""Quantities in an article.
 
-Quantities: a number (digits, number words, "a dozen", fractions read as percent) with its scale, the noun it
-counts mapped to a unit, its bound ("more than", "up to"; a range "20 to 25 tanks" is at_least 20 and up_to 25)
+A number (digits, number words, "a dozen", fractions read as percent) with its scale, the noun it counts mapped
+to a unit, its bound ("more than", "up to"; a range "20 to 25 tanks" is at_least 20 and up_to 25)
 and the direction of a change. A bare number takes the unit of the number before it in its sentence ("22 missiles
 struck ..., 17 of them at Ain al-Asad and five at a base in Erbil"). Offsets ("two days later"), time scopes ("over
-five years"), labels ("Article 51") and years are not quantities.
-
-Dates: full dates, and dates without a year (bare months, weekdays, "Oct. 10") resolved against the publication
-date: the last such date before it, unless the clause speaks of what is to come ("elections set for Oct. 10");
-relative expressions ("last month", "this year", "last week" as its month); dates given by reference to another
-("two days later", "the same day", "nine days after ISIS overran Mosul"). Without a publication date, relative
-expressions keep their text and no date."""
+five years"), labels ("Article 51") and years are not quantities."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 
+from bilat.extract.dates import CLAUSE_CUT, MONTH_ABBR, MONTH_NAMES
 from bilat.extract.text import DATELINE, SentenceIndex
 
-# ------------------------------------------------------------------------------------------------ quantities
 # The noun after a number (lower-cased) -> the normalised unit. Longer nouns win ("service members" over "members").
 UNITS = {
     "percent": "percent", "per cent": "percent", "%": "percent", "percentage points": "percentage_points",
@@ -186,15 +177,13 @@ _AUXILIARY = re.compile(r"\s+(?:have|has|had|were|was|are|is|will|would|could)(?
 _CLAUSE_END = re.compile(r"(?<!\d)[,.]|[,.](?!\d)|[;:()“”\"]|\s(?:and|but|while|which|who|after|before|as)\s")
 _DATE_CONTEXT = re.compile(r"(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|"
                            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s(?:\d{1,2}\s?(?:and|to|-|–)\s?)?)$")
-_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
-_MONTH_ABBR = r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
 # The period a quantity refers to, as written: "in 2023", "last year", "since mid-October", "over the past year",
 # "between 2014 and 2017", "in the first half of 2024", "during the war", "$1.45 billion a year", "a year earlier".
 _YEAR = r"(?:19|20)\d\d(?:s\b)?"
-_POINT = (rf"(?:(?:early|late|mid)[\s-])?(?:{_MONTH_NAMES}|{_MONTH_ABBR})(?:\s[1-3]?\d\b)?(?:,?\s{_YEAR})?|{_YEAR}"
+_POINT = (rf"(?:(?:early|late|mid)[\s-])?(?:{MONTH_NAMES}|{MONTH_ABBR})(?:\s[1-3]?\d\b)?(?:,?\s{_YEAR})?|{_YEAR}"
           rf"|the\s(?:start|beginning|end|middle)\sof\s(?:the\s)?(?:year|month|war|{_YEAR})")
 _RELATIVE = (rf"(?:(?:earlier|later|so\sfar)\s)?(?:this|last|next)\s"
-             rf"(?:year|month|week|decade|quarter|summer|winter|spring|{_MONTH_NAMES})\b")
+             rf"(?:year|month|week|decade|quarter|summer|winter|spring|{MONTH_NAMES})\b")
 _PERIOD = (r"the\s(?:(?:start|beginning|end|middle|outbreak|course|rest)\sof\sthe\s)?"
            r"(?:(?:first|second|third|last|past|previous|next|coming|same|whole|entire)\s)?(?:[\w-]+\s)?"
            r"(?:years?|months?|weeks?|days?|hours?|decades?|quarter|half|period|summer|winter|spring|"
@@ -475,7 +464,7 @@ def _time_scope(text: str, c: _Candidate, s_start: int, s_end: int, spans: list[
         if any(m.start() < end and start < m.end() for start, end in spans):
             continue
         a, b = (m.end(), c.start) if m.end() <= c.start else (c.end, m.start())
-        if not _CLAUSE_CUT.search(text, a, b) and not any(a <= start < b for start, _ in spans) and (
+        if not CLAUSE_CUT.search(text, a, b) and not any(a <= start < b for start, _ in spans) and (
                 best is None or b - a < best[0]):
             best = (b - a, m.group())
     if best:
@@ -485,314 +474,3 @@ def _time_scope(text: str, c: _Candidate, s_start: int, s_end: int, spans: list[
     if lead and text.startswith(",", lead.end()) and not _NEW_CLAUSE.search(text, lead.end() + 1, c.start):
         return lead.group()
     return None
-
-
-# ------------------------------------------------------------------------------------------------ dated events
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-_WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-# One leading \b and branches that each start with a word of their own keep the scan fast; what stands
-# before a match ("on Tuesday", "early July", "in 680") is read afterwards.
-_DATE = re.compile(
-    rf"\b(?:(?P<mname>{_MONTH_NAMES}|{_MONTH_ABBR})(?:\s(?P<day>[1-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<year>(?:19|20)\d\d))?\b"
-    rf"|(?:\sof)?\s(?P<year3>(?:19|20)\d\d)\b|\b(?P<bare>)(?![\s,]*\d|\sof\s\d))"
-    rf"|(?<![$.,])(?<![A-Za-z]-)(?:(?P<day2>[1-3]?\d)\s(?P<month2>{_MONTH_NAMES})(?:\s(?P<year2>(?:19|20)\d\d))?\b"
-    rf"|(?P<year4>(?:19|20)\d\d)(?![\w%]|-(?!(?:19|20)\d\d\b)|,\d)"  # "1980-1988" too
-    rf"|(?P<old_year>[1-9]\d{{2,3}})(?=[.,;:)]|\s(?:AD|CE|BC|BCE)\b))"
-    rf"|(?P<rel>[Tt]his|[Ll]ast|[Nn]ext|[Ee]arlier\sthis|[Ll]ater\sthis)\s(?P<unit>year|month|week|{_MONTH_NAMES}|{_WEEKDAY_NAMES})\b"
-    rf"|(?P<dayword>yesterday|today|tomorrow)\b"
-    rf"|(?P<weekday>{_WEEKDAY_NAMES})\b(?!,?\s(?:{_MONTH_NAMES}|{_MONTH_ABBR})\s?\d)"
-    rf"|(?P<edge>end|close|start|beginning|middle)\sof\s(?P<edge_year>(?:19|20)\d\d)\b(?![\w%-]|,\d)"
-    rf"|[Mm]id-(?P<mid_year>(?:19|20)\d\d)\b)"
-)
-_BEFORE_DATE = re.compile(r"(?:\b(?P<on>[Oo]n)\s|\b(?P<bmod>[Ee]arly|[Ll]ate|[Mm]id)[\s-]|\b(?P<year_prep>[Ii]n|[Ss]ince)\s)$")
-# A bare month ("in March", "since early February", "by the end of September") needs a word that makes it a time.
-_MONTH_PREPOSITION = re.compile(r"\b(?:in|since|by|until|till|from|through|during|before|after|of|between|and|to|or|for|last|next|"
-                                r"early|late|mid|In|Since|By|Until|From|Through|During|Before|After|Between)[\s-]$")
-_PAST_PREPOSITION = re.compile(r"\b(?:since|after|Since|After)[\s-](?:(?:early|late|mid)[\s-])?$")
-# References to a date already given: "two days later", "the same day", "nine days after fighters overran Mosul".
-_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-# Found by their second word (a literal-led pattern scans fast), then read leftwards for the count or "the".
-_CHAIN = re.compile(r"(?:days?|weeks?|months?|years?|same|that|next|following|previous|preceding)\s"
-                    r"(?:later|earlier|afterwards?|after|before|day|month|year)\b")
-_CHAIN_COUNT = re.compile(r"\b(?P<count>[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|"
-                          r"[Ee]leven|[Tt]welve|\d{1,2})\s$")
-_CHAIN_THE = re.compile(r"\b(?:[Tt]he|[Tt]hat)\s$")
-
-
-@dataclass(frozen=True)
-class _Chain:
-    """'the same day', 'the next day', 'two days later', 'nine days after <something>'."""
-
-    kind: str  # same | step | count
-    count: int
-    unit: str  # day | week | month | year
-    direction: str  # later | earlier | after | before (count); next | previous (step)
-    start: int
-    end: int
-
-
-def _find_chains(text: str) -> list[_Chain]:
-    chains = []
-    for m in _CHAIN.finditer(text):
-        if m.start() and (text[m.start() - 1].isalnum()):
-            continue
-        first, second = m.group().split()
-        first, second = first.lower(), second.lower()
-        if first in ("same", "that") and second == "day":
-            the = _CHAIN_THE.search(text, max(0, m.start() - 5), m.start())
-            if first == "same" and not the:
-                continue
-            chains.append(_Chain("same", 0, "day", "", the.start() if the else m.start(), m.end()))
-        elif first in ("next", "following", "previous", "preceding") and second in ("day", "month", "year"):
-            if the := _CHAIN_THE.search(text, max(0, m.start() - 5), m.start()):
-                direction = "previous" if first in ("previous", "preceding") else "next"
-                chains.append(_Chain("step", 1, second, direction, the.start(), m.end()))
-        elif first.rstrip("s") in ("day", "week", "month", "year") and second in (
-                "later", "earlier", "afterwards", "afterward", "after", "before"):
-            if number := _CHAIN_COUNT.search(text, max(0, m.start() - 8), m.start()):
-                word = number["count"]
-                count = int(word) if word.isdigit() else _COUNT_WORDS[word.lower()]
-                direction = "later" if second.startswith("afterward") else second
-                chains.append(_Chain("count", count, first.rstrip("s"), direction, number.start(), m.end()))
-    return chains
-
-
-_VAGUE_COUNT = re.compile(r"\b(?:less|more|fewer)\sthan\s$|\b(?:about|nearly|almost|some|roughly|around|over|under|just|little|"
-                          r"barely|only)\s$", re.I)
-# A future reading for a date without its year: "a conference in Paris on Monday, to be co-chaired",
-# "elections set for Oct. 10", "a visit expected in April". Only the clause around the date counts.
-_FUTURE = re.compile(r"\b(?:will|would|shall|is\sto|are\sto|is\sdue|are\sdue|due\sto|set\sfor|set\sto|scheduled|expected|"
-                     r"planned|plans?\sto|upcoming)\b|['’]ll\b", re.I)
-_CLAUSE_CUT = re.compile(r"[,;:()“”\"]|\b(?:that|which|who|whom|when|where|while|after|before|because|since|and|but|said|says|"
-                         r"told|announced)\b")
-
-
-@dataclass(frozen=True)
-class DatedEvent:
-    event_date: date | None
-    precision: str | None  # day | month | year | None when a relative date has no anchor
-    date_text: str
-    description: str
-    start: int  # the sentence that states the event
-    end: int
-    date_start: int
-    date_end: int
-    sentence_index: int
-
-
-def _month_start(year: int, month: int) -> date:
-    return date(year, month, 1)
-
-
-def _shift_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-_PAST_VERB_BEFORE = re.compile(r"\b(?:[a-z]+ed|met|said|told|took|held|made|began|won|struck|hit|sent|left|fell|rose)\s+(?:on\s+|early\s+|late\s+)?$")
-_DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by|before|no\s+later\s+than)\s+$", re.I)
-
-
-def _is_future(text: str, start: int, at: int) -> bool:
-    """Does the clause before offset ``at`` (from ``start``, the sentence's start) speak of what is to come?
-    A past verb right before the date wins ("the sanctions it imposed on Monday"); a deadline looks ahead
-    ("until Friday")."""
-    if _PAST_VERB_BEFORE.search(text, max(start, at - 40), at):
-        return False
-    if _DEADLINE_BEFORE.search(text, max(start, at - 20), at):
-        return True
-    cut = start
-    for c in _CLAUSE_CUT.finditer(text, start, at):
-        cut = c.end()
-    return bool(_FUTURE.search(text, cut, at))
-
-
-def resolve_date(m: re.Match, anchor: date | None, future: bool = False) -> tuple[date | None, str | None]:
-    """The date and precision a date expression stands for, relative ones against ``anchor``; ``future`` says
-    a date without its year ("Oct. 10", "in April", "on Monday") lies after the anchor rather than before it."""
-    g = m.groupdict()
-    if g["mname"] and g["day"]:
-        month = _MONTHS[g["mname"].rstrip(".").lower()]
-        day = int(g["day"])
-        if g["year"]:
-            year = int(g["year"])
-        elif anchor:
-            year = anchor.year
-            try:
-                if future and date(year, month, day) < anchor - timedelta(days=7):
-                    year += 1  # "elections set for Jan. 9" in a December article are next January's
-                elif not future and date(year, month, day) > anchor + timedelta(days=7):
-                    year -= 1  # "Dec. 29" in a January article is last December
-            except ValueError:
-                return None, None
-        else:
-            return None, None
-        try:
-            return date(year, month, day), "day"
-        except ValueError:
-            return None, None
-    if g["month2"]:
-        month, day = _MONTHS[g["month2"].lower()], int(g["day2"])
-        if not g["year2"]:
-            return _bare_day(anchor, month, day, future)
-        try:
-            return date(int(g["year2"]), month, day), "day"
-        except ValueError:
-            return None, None
-    if g["mname"] and g["year3"]:
-        return _month_start(int(g["year3"]), _MONTHS[g["mname"].rstrip(".").lower()]), "month"
-    if g["year4"]:
-        return date(int(g["year4"]), 1, 1), "year"
-    if g["edge_year"]:  # "at the end of 2011" is December 2011, "the start of 2020" January 2020
-        month = {"end": 12, "close": 12, "start": 1, "beginning": 1, "middle": 6}[g["edge"]]
-        return date(int(g["edge_year"]), month, 1), "month"
-    if g["mid_year"]:  # "mid-2020": June, as a reader dates it
-        return date(int(g["mid_year"]), 6, 1), "month"
-    if g["old_year"]:
-        year = int(g["old_year"])
-        return (date(year, 1, 1), "year") if 1 <= year <= 2100 else (None, None)
-    if anchor is None:
-        return None, None
-    if g["mname"]:  # a bare month
-        month = _MONTHS[g["mname"].rstrip(".").lower()]
-        if future:
-            return date(anchor.year if month >= anchor.month else anchor.year + 1, month, 1), "month"
-        return date(anchor.year if month <= anchor.month else anchor.year - 1, month, 1), "month"
-    if g["rel"]:
-        rel, unit = g["rel"].lower(), g["unit"]
-        shift = {"this": 0, "earlier this": 0, "later this": 0, "last": -1, "next": 1}[rel]
-        if unit == "year":
-            return date(anchor.year + shift, 1, 1), "year"
-        if unit == "month":
-            return _shift_months(anchor, shift), "month"
-        if unit == "week":  # the week, Monday to Sunday: its month when it lies in one ("nominated last week")
-            monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=shift)
-            sunday = monday + timedelta(days=6)
-            if (monday.year, monday.month) == (sunday.year, sunday.month):
-                return date(monday.year, monday.month, 1), "month"
-            return (date(monday.year, 1, 1), "year") if monday.year == sunday.year else (None, None)
-        if unit.lower() in _WEEKDAYS:
-            weekday = _WEEKDAYS[unit.lower()]
-            if rel == "last":
-                return anchor - timedelta(days=(anchor.weekday() - weekday) % 7 or 7), "day"
-            if rel == "next":
-                return anchor + timedelta(days=(weekday - anchor.weekday()) % 7 or 7), "day"
-            return _weekday(anchor, weekday, future), "day"
-        month = _MONTHS[unit.lower()]
-        year = anchor.year
-        if rel == "last":
-            year = anchor.year if month < anchor.month else anchor.year - 1
-        elif rel == "next":
-            year = anchor.year if month > anchor.month else anchor.year + 1
-        return date(year, month, 1), "month"
-    if g["dayword"]:
-        return anchor + timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[g["dayword"]]), "day"
-    if g["weekday"]:
-        return _weekday(anchor, _WEEKDAYS[g["weekday"].lower()], future), "day"
-    return None, None
-
-
-def _weekday(anchor: date, weekday: int, future: bool) -> date:
-    if future:
-        return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
-    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
-
-
-def _bare_day(anchor: date | None, month: int, day: int, future: bool) -> tuple[date | None, str | None]:
-    if anchor is None:
-        return None, None
-    try:
-        found = date(anchor.year, month, day)
-        if future and found < anchor - timedelta(days=7):
-            found = date(anchor.year + 1, month, day)
-        elif not future and found > anchor + timedelta(days=7):
-            found = date(anchor.year - 1, month, day)
-    except ValueError:
-        return None, None
-    return found, "day"
-
-
-def _chained(c: _Chain, previous: tuple[date, str] | None, in_sentence: tuple[date, str] | None,
-             text: str) -> tuple[date | None, str | None]:
-    """A date given by reference to another: 'the same day', 'two days later' (the date last given), 'nine days
-    after fighters overran Mosul' (the date given before it in the sentence, counted back)."""
-    if c.kind == "same":
-        return previous if previous and previous[1] == "day" else (None, None)
-    if c.kind == "step":
-        return _step(previous, c.unit, -1 if c.direction == "previous" else 1) if previous else (None, None)
-    if _VAGUE_COUNT.search(text, max(0, c.start - 15), c.start):
-        return None, None  # "less than three weeks after", "two and a half months after"
-    if c.direction in ("after", "before"):
-        # "... on Jan. 5 ..., two days after a US strike killed Soleimani": the strike was two days before Jan. 5
-        if not in_sentence:
-            return None, None
-        return _step(in_sentence, c.unit, -c.count if c.direction == "after" else c.count)
-    if not previous:
-        return None, None
-    return _step(previous, c.unit, c.count if c.direction == "later" else -c.count)
-
-
-def _step(base: tuple[date, str], unit: str, count: int) -> tuple[date | None, str | None]:
-    day, precision = base
-    unit = unit.rstrip("s")
-    if unit in ("day", "week"):
-        return (day + timedelta(days=count * (7 if unit == "week" else 1)), "day") if precision == "day" else (None, None)
-    if unit == "month":
-        return (_shift_months(day, count), "month") if precision in ("day", "month") else (None, None)
-    return date(day.year + count, 1, 1), "year"
-
-
-def find_dated_events(text: str, sentences: SentenceIndex, published: date | None) -> list[DatedEvent]:
-    found = []
-    for m in _DATE.finditer(text):
-        lead = _BEFORE_DATE.search(text, max(0, m.start() - 7), m.start())
-        start = m.start()
-        if m["bare"] is not None:
-            if lead and lead["bmod"]:
-                start = lead.start("bmod")  # "early July", "mid-October"
-            elif not _MONTH_PREPOSITION.search(text, max(0, m.start() - 8), m.start()):
-                continue  # "May" the verb, "March" the noun
-        elif m["old_year"]:
-            if not (lead and lead["year_prep"]) or int(m["old_year"]) > 2100:
-                continue  # a number, unless it is "in 680"
-        elif m["weekday"] and lead and lead["on"]:
-            start = lead.start("on")
-        found.append((start, 0, m))
-    for c in _find_chains(text):
-        found.append((c.start, 1, c))
-    found.sort(key=lambda item: item[0])
-    events: list[DatedEvent] = []
-    previous: tuple[date, str] | None = None
-    taken: set[int] = set()
-    for start, chained, m in found:
-        s_index = sentences.of(start)
-        s_start, s_end = sentences.spans[s_index]
-        if chained:
-            in_sentence = next(((e.event_date, e.precision) for e in reversed(events)
-                                if e.sentence_index == s_index and e.event_date), None)
-            event_date, precision = _chained(m, previous, in_sentence, text)
-            if event_date is None:
-                continue  # a reference to a date nobody gave
-            span = (m.start, m.end)
-        else:
-            future = False
-            bare = m["bare"] is not None
-            if bare or m["weekday"] or (m["day"] and not m["year"]) or (m["month2"] and not m["year2"]) or (
-                    m["rel"] and m["rel"].lower() == "this"):
-                past_only = bare and _PAST_PREPOSITION.search(text, max(0, start - 12), start)
-                future = not past_only and _is_future(text, s_start, start)
-            event_date, precision = resolve_date(m, published, future)
-            span = (start, m.end())
-        if span[0] in taken:
-            continue
-        taken.add(span[0])
-        if event_date is not None and not (chained and m.direction in ("after", "before")):
-            previous = (event_date, precision)  # "two days after the strike" dates the strike, not the story
-        description = DATELINE.sub("", text[s_start:s_end])
-        events.append(DatedEvent(event_date, precision, text[span[0] : span[1]].strip(), description, s_start, s_end,
-                                 span[0], span[1], s_index))
-    return events
