@@ -19,7 +19,7 @@ from bilat.collect import collect_window, refresh_listings
 from bilat.extract.entities import EntityFindings
 from bilat.extract.gazetteer import default_gazetteer
 from bilat.extract.interactions import actor_of
-from bilat.extract.ner import load_recognizer
+from bilat.extract.ner import load_recognizer, model_stamp
 from bilat.extract.pipeline import ArticleText, Claims, extract_claims, extract_entities, extract_interactions
 from bilat.fetch.dedup import cluster_hashes, simhash, to_signed, to_unsigned
 from bilat.parse.article import ParseError, parse_article
@@ -189,7 +189,7 @@ def _extract_window(con, start: date, end: date, progress: Progress) -> Iterator
                 _EXTRACTED.popitem(last=False)
         entities, claims = _EXTRACTED[key]
         stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"],
-                 "extractor_version": EXTRACTOR_VERSION, "gazetteer_version": gaz.version}
+                 "extractor_version": EXTRACTOR_VERSION + model_stamp(recognizer), "gazetteer_version": gaz.version}
         yield _Extracted(row, article, entities, claims, stamp)
 
 

@@ -12,7 +12,7 @@ import pytest
 from bilat import settings
 from bilat.extract.entities import find_entities
 from bilat.extract.gazetteer import default_gazetteer
-from bilat.extract.ner import ModelSpan, NerConfigError, add_model_entities, load_recognizer
+from bilat.extract.ner import ModelSpan, NerConfigError, add_model_entities, load_recognizer, model_stamp
 from bilat.extract.pipeline import ArticleText, extract_entities
 from bilat.extract.text import tokenize
 
@@ -50,6 +50,7 @@ def _fresh_cache():
 def pipeline_dir(tmp_path_factory):
     spacy = pytest.importorskip("spacy")  # a guard only: the dev extra installs spaCy, so this runs in CI
     nlp = spacy.blank("en")
+    nlp.meta.update({"name": "tiny_ruler", "version": "0.0.1"})
     nlp.add_pipe("entity_ruler").add_patterns(PATTERNS)
     path = tmp_path_factory.mktemp("ner") / "tiny-pipeline"
     nlp.to_disk(path)
@@ -90,6 +91,8 @@ def test_a_saved_spacy_pipeline_loads_from_a_spec_or_a_plain_path_and_is_cached(
     assert load_recognizer(str(pipeline_dir))("Nadia Qasim visited Qalat Sukkar.") == spans
     monkeypatch.setenv(settings.NER_MODEL_ENV, f"spacy:{pipeline_dir}")
     assert load_recognizer(settings.ner_model()) is recognizer
+    # rows a model helped extract say which model: "0.2.0+spacy:en_tiny_ruler-0.0.1"
+    assert (model_stamp(recognizer), model_stamp(None)) == ("+spacy:en_tiny_ruler-0.0.1", "")
 
 
 def test_bad_specs_raise_a_clear_error(tmp_path):

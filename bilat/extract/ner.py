@@ -65,6 +65,20 @@ class SpacyRecognizer:
     def __repr__(self) -> str:
         return f"SpacyRecognizer({self.source!r})"
 
+    @property
+    def version(self) -> str:
+        """The pipeline's name and version from its meta ("spacy:en_core_web_sm-3.8.0")."""
+        meta = self.nlp.meta
+        return f"spacy:{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
+
+
+def model_stamp(recognizer: Recognizer | None) -> str:
+    """What to add to the extractor version of rows a model helped extract ("+spacy:en_core_web_sm-3.8.0"), so a
+    partition reprocessed with or without a model tells its rows apart; "" without a model."""
+    if recognizer is None:
+        return ""
+    return f"+{getattr(recognizer, 'version', type(recognizer).__name__)}"
+
 
 @lru_cache(maxsize=8)
 def load_recognizer(spec: str | None) -> Recognizer | None:

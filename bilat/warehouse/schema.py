@@ -82,7 +82,7 @@ ARTICLE = C("article_id", "VARCHAR", "The article this row was extracted from (c
 SENTENCE = C("sentence_index", "INTEGER", "0-based index of the sentence in the article text.")
 START = C("start_char", "INTEGER", "Offset of the first character of the evidence in core.articles.text.")
 END = C("end_char", "INTEGER", "Offset one past the last character of the evidence in core.articles.text.")
-VERSION = C("extractor_version", "VARCHAR", "Version of bilat's extraction rules that produced the row.")
+VERSION = C("extractor_version", "VARCHAR", "Version of bilat's extraction rules that produced the row, with '+<model>' when a NER model was merged in.")
 GAZETTEER = C("gazetteer_version", "VARCHAR", "Digest of the gazetteer files (people, organisations, places, titles) the row was extracted with.", since=3)
 
 TABLES: tuple[Table, ...] = (
