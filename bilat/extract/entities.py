@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from bilat.extract.gazetteer import Entity, Gazetteer, person_id
+from bilat.extract.gazetteer import NAME_SUFFIXES, Entity, Gazetteer, person_id
 from bilat.extract.text import DATELINE, SentenceIndex, Token, tokenize
 from bilat.ids import slugify
 
 QUALIFIER_WORDS = {"of", "for", "to", "on"}
-NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
 FOREIGN_POSTS = {"Ambassador", "Special Envoy", "Chargé d'Affaires"}  # "US Ambassador to Iraq" serves the US
 CLOSING = {",", ".", ";", ":", ")", "—", "–", "!", "?", "and", "who", "said", "says", "told", "added"}
 _RANK_TITLES = {"General", "Lieutenant General", "Major General", "Brigadier General", "Colonel", "Lieutenant Colonel",
@@ -229,10 +228,8 @@ class _ArticleEntities:
         if known and self.gaz.entities[known].kind == "person":
             return known
         name = self.text[self.tokens[start].start : self.tokens[end - 1].end]
-        if end - start == 1:  # "President Obama": a surname alone resolves through a known person's names
-            for entity in self.gaz.entities.values():
-                if entity.kind == "person" and any(a.split()[-1] == name for a in (entity.name, *entity.aliases)):
-                    return entity.entity_id
+        if end - start == 1 and (known := self.gaz.people_by_surname.get(name)):
+            return known[0]  # "President Obama": a surname alone resolves through a known person's names
         pid = person_id(name)
         if pid not in self.gaz.entities:
             self.new_people.setdefault(pid, Entity(pid, "person", name, None))
@@ -299,7 +296,7 @@ class _ArticleEntities:
             return True
         if any(self._tok(e - 1) == word and e - s > 1 for s, (e, _, _) in self.person_spans.items()):
             return True
-        return any(e.kind == "person" and any(a.split()[-1] == word for a in (e.name, *e.aliases)) for e in self.gaz.entities.values())
+        return word in self.gaz.people_by_surname
 
     def find_appositives(self) -> None:
         """'NAME, [the] [country] OFFICE [qualifier],' — the office belongs to NAME."""

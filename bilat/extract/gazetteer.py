@@ -28,6 +28,9 @@ class Entity:
     capital: bool = False  # a capital city may stand for its government
 
 
+NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
+
+
 def person_id(name: str) -> str:
     return f"person:{slugify(name)}"
 
@@ -53,6 +56,21 @@ class Gazetteer:
     references: frozenset[tuple[str, ...]] = frozenset()  # "the secretary": lower-cased token tuples
     body_heads: frozenset[str] = frozenset()  # "Ministry", "Commission": words that end an organisation's name
     version: str = ""
+
+    @cached_property
+    def people_by_surname(self) -> dict[str, tuple[str, ...]]:
+        """Last word of each known person's names ("Austin" for "Lloyd J. Austin III") -> their ids, in file order."""
+        index: dict[str, list[str]] = {}
+        for entity in self.entities.values():
+            if entity.kind == "person":
+                for name in (entity.name, *entity.aliases):
+                    words = name.split()
+                    while len(words) > 1 and words[-1].rstrip(".,") in NAME_SUFFIXES:
+                        words.pop()
+                    ids = index.setdefault(words[-1], [])
+                    if entity.entity_id not in ids:
+                        ids.append(entity.entity_id)
+        return {surname: tuple(ids) for surname, ids in index.items()}
 
     @cached_property
     def title_starts(self) -> frozenset[str]:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pycountry
 
-from bilat.extract.entities import NAME_SUFFIXES, EntityFindings, Mention
-from bilat.extract.gazetteer import Entity, Gazetteer, person_id
+from bilat.extract.entities import EntityFindings, Mention
+from bilat.extract.gazetteer import NAME_SUFFIXES, Entity, Gazetteer, person_id
 from bilat.extract.text import SentenceIndex, tokenize
 from bilat.ids import slugify
 
@@ -176,8 +176,7 @@ class _Merge:
         people = [e for e in self.entities.values() if e.kind == "person"]
         pid = _unique([e.entity_id for e in people if _same_person(words, _name_words(e.name))])
         if pid is None and len(words) == 1:  # a surname alone: a gazetteer person, when only one fits
-            gaz_people = [e for e in self.gaz.entities.values() if e.kind == "person"]
-            pid = _unique([e.entity_id for e in gaz_people if any(_name_words(a)[-1:] == words for a in (e.name, *e.aliases))])
+            pid = _unique(list(self.gaz.people_by_surname.get(words[0], ())))
         pid = pid or person_id(surface)
         return self._entity(pid) or Entity(pid, "person", surface, None)
 
