@@ -198,13 +198,17 @@ def _eval(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from bilat.evaluate import TARGETS, evaluate
+    from bilat.evaluate import TARGETS, MissingText, evaluate
 
     folder = Path(args.gold)
     if not any(folder.glob("*.yaml")):
         print(f"no gold articles (*.yaml) in {folder}", file=sys.stderr)
         return 2
-    evaluation = evaluate(folder)
+    try:
+        evaluation = evaluate(folder)
+    except MissingText as exc:
+        print(f"cannot score {folder}: {exc}", file=sys.stderr)
+        return 2
     items = sum(s.gold for s in evaluation.scores.values())
     table = Table(title=f"bilat {settings.EXTRACTOR_VERSION} on {evaluation.articles} gold articles, {items} annotated items")
     for column in ("type", "gold", "predicted", "matched", "precision", "recall", "F1", "target"):

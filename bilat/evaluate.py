@@ -8,6 +8,9 @@ quote openings and people's names are compared case- and spelling-insensitively)
 
 from __future__ import annotations
 
+import functools
+import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -222,12 +225,51 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
     evaluation.add("interactions", name, gold_interactions, predicted, same_interaction)
 
 
+VOA_CORPUS_ENV = "BILAT_VOA_CORPUS"
+VOA_CORPUS = Path("shared") / "corpora" / "voa" / "voa-dev.jsonl"
+
+
+class MissingText(Exception):
+    """Annotations point at a text that is not on this machine (the shared VOA corpus)."""
+
+
+def voa_corpus(folder: Path) -> Path | None:
+    """The shared VOA stories: $BILAT_VOA_CORPUS, else shared/corpora/voa/voa-dev.jsonl in a folder above
+    ``folder`` (the checkout sits beside ``shared/``); None when neither exists."""
+    configured = os.environ.get(VOA_CORPUS_ENV)
+    if configured:
+        return Path(configured) if Path(configured).is_file() else None
+    return next((p / VOA_CORPUS for p in Path(folder).resolve().parents if (p / VOA_CORPUS).is_file()), None)
+
+
+@functools.cache
+def _voa_stories(path: Path) -> dict[str, dict]:
+    with path.open(encoding="utf-8") as handle:
+        return {str(story["id"]): story for story in map(json.loads, handle)}
+
+
 def load_gold(folder: Path) -> Iterable[dict]:
     """Gold articles; corpus sources (tools/corpus/articles, with an ``expected`` block) are read as gold too,
-    so the development corpus can be scored the same way (it has no entity or date-text annotations)."""
+    so the development corpus can be scored the same way (it has no entity or date-text annotations).
+    Annotations of a VOA story (``voa: <story id>``, tools/voa) carry no text: it is read from the shared
+    corpus, which stays outside the repository (MissingText when it is absent)."""
     for path in sorted(Path(folder).glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        yield _from_corpus(data) if "expected" in data else data
+        if "voa" in data:
+            yield _from_voa(data, folder)
+        else:
+            yield _from_corpus(data) if "expected" in data else data
+
+
+def _from_voa(data: dict, folder: Path) -> dict:
+    corpus = voa_corpus(folder)
+    if corpus is None:
+        raise MissingText(f"{data.get('id')}: the VOA stories are not here (looked for {VOA_CORPUS} above {Path(folder).resolve()}; "
+                          f"set ${VOA_CORPUS_ENV})")
+    story = _voa_stories(corpus).get(str(data["voa"]))
+    if story is None:
+        raise MissingText(f"{data.get('id')}: no story {data['voa']} in {corpus}")
+    return {**data, "published": story["published"][:10], "text": story["text"]}
 
 
 def _from_corpus(article: dict) -> dict:
