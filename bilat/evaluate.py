@@ -21,6 +21,8 @@ from pathlib import Path
 import yaml
 
 from bilat.extract.gazetteer import default_gazetteer
+from bilat.extract.ner import load_recognizer
+from bilat.settings import ner_model
 from bilat.extract.interactions import SYMMETRIC
 from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
 from bilat.extract.text import tokenize
@@ -156,7 +158,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
     published = gold.get("published")
     published = date.fromisoformat(str(published)) if published else None
     article = ArticleText.of(gold["text"].strip(), published)
-    findings = extract_entities(article)
+    findings = extract_entities(article, recognizer=load_recognizer(ner_model()))  # the default reading mode
     claims = extract_claims(article, findings)
     interactions = extract_interactions(article, findings, claims.events)
     annotations = gold.get("gold") or {}

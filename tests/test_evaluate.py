@@ -14,6 +14,7 @@ ARTICLE = {
             "“We will keep our commitments,” Blinken said. About 3,000 US troops are in Jordan.",
     "gold": {
         "entities": [
+            {"name": "Amman", "kind": "place", "surfaces": ["AMMAN"]},  # the dateline city counts (GOLD_FORMAT.md)
             {"name": "Jordan", "kind": "country", "id": "JOR", "surfaces": ["Jordanian", "Jordan"]},
             {"name": "Ayman Safadi", "kind": "person", "surfaces": ["Ayman Safadi"]},
             {"name": "United States", "kind": "country", "id": "USA", "surfaces": ["US"]},

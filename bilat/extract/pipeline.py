@@ -9,7 +9,7 @@ from bilat.extract.dates import DatedEvent, find_dated_events
 from bilat.extract.entities import EntityFindings, find_entities
 from bilat.extract.gazetteer import Gazetteer, default_gazetteer
 from bilat.extract.interactions import Interaction, find_interactions
-from bilat.extract.ner import Recognizer, add_model_entities
+from bilat.extract.ner import Recognizer, add_model_entities, recognize
 from bilat.extract.quantities import Quantity, find_quantities
 from bilat.extract.quotes import Quote, find_quotes, find_reported_statements
 from bilat.extract.text import SentenceIndex, sentence_spans, tokenize
@@ -40,7 +40,8 @@ def extract_entities(article: ArticleText, gaz: Gazetteer | None = None, recogni
     gaz = gaz or default_gazetteer()
     findings = find_entities(article.text, tokenize(article.text), article.sentences, gaz)
     if recognizer is not None:
-        findings = add_model_entities(findings, article.text, article.sentences, recognizer(article.text), gaz)
+        spans = recognize(recognizer, article.text, article.sentences, findings)
+        findings = add_model_entities(findings, article.text, article.sentences, spans, gaz)
     return findings
 
 
