@@ -76,6 +76,7 @@ class _Prefix:
     qualifier: str = ""
     qualifier_country: str | None = None
     body: str = ""  # "Foreign Ministry" in "Foreign Ministry spokesman"
+    modifiers: str = ""  # "Former", "Deputy" in "former Pakistani Prime Minister", "Iranian Deputy Foreign Minister"
     stateless: bool = False  # "Islamic State's spokesman", "the group's leader": an office of no state
 
 
@@ -163,6 +164,7 @@ class _ArticleEntities:
         if self._tok(i).lower() not in self.gaz.title_starts and not (entity and entity.kind != "person") and self._tok(i) not in _POSSESSORS:
             return None  # most tokens: nothing a title could start with
         p, j = _Prefix(i, i), i
+        j = self._modifiers(p, j)
         if hit := self._country_at(j):
             j, p.country = hit
         elif hit := self._possessor_at(j):
@@ -170,6 +172,7 @@ class _ArticleEntities:
             p.stateless = (entity.kind == "armed_group" or (entity.kind == "organization" and not entity.country_code)) if entity else self._tok(i) in _NON_STATE
         elif self._tok(i).lower() not in self.gaz.title_starts and not (entity and entity.kind in {"country", "organization", "armed_group"}):
             return None
+        j = self._modifiers(p, j)
         if self._tok(j).lower() in self.gaz.title_starts:
             j += next((len(s) for s in self.gaz.services if tuple(self._tok(k).lower() for k in range(j, j + len(s))) == s), 0)
         if hit := self.gaz.lookup_lower(self.gaz.ranks, self.tokens, j):
@@ -199,6 +202,17 @@ class _ArticleEntities:
                 break
         p.end = j
         return p
+
+    def _modifiers(self, p: _Prefix, j: int) -> int:
+        """Words qualifying the office that follows ('former', 'Deputy', 'then-'), kept for its title; an office
+        that begins with one ('Deputy Prime Minister', 'Chief of Staff') is left whole for the office lookup."""
+        words = []
+        while (word := self.gaz.office_modifiers.get(self._tok(j).lower())) and not self.gaz.lookup_lower(self.gaz.offices, self.tokens, j):
+            words.append(word)
+            j += 2 if self._tok(j + 1) == "-" else 1  # "then-Secretary"
+        if words:
+            p.modifiers = " ".join(filter(None, [p.modifiers, *words]))
+        return j
 
     def _name_end(self, i: int) -> int:
         """End token of a personal name starting at i (== i when there is none)."""
@@ -257,6 +271,8 @@ class _ArticleEntities:
             title = f"{prefix.office} {prefix.qualifier}"
         if prefix.office and prefix.body:
             title = f"{prefix.body} {title}"
+        if prefix.office and prefix.modifiers:
+            title = f"{prefix.modifiers} {title}"
         country = prefix.country
         if not country and prefix.qualifier_country and prefix.office not in FOREIGN_POSTS:
             country = prefix.qualifier_country
@@ -444,6 +460,14 @@ class _ArticleEntities:
         entity = self.gaz.entities.get(self.gaz.phrases.get(tuple(t.text for t in tokenize(city)), ""))
         return entity.country_code if entity else None
 
+    def _countries_by_sentence(self) -> dict[int, set[str]]:
+        """The countries each sentence names (by name or adjective)."""
+        named: dict[int, set[str]] = {}
+        for i, _, eid in self.gaz_at.values():
+            if self.gaz.entities[eid].kind == "country":
+                named.setdefault(self.sentences.of(self.tokens[i].start), set()).add(eid)
+        return named
+
     def _body_word(self, k: int) -> bool:
         word = self._tok(k)
         hit = self.gaz_at.get(k)
@@ -576,7 +600,7 @@ class _ArticleEntities:
             if entity.kind == "person" and not entity.country_code and eid in self.role_country:
                 entity = Entity(entity.entity_id, entity.kind, entity.name, self.role_country[eid], entity.aliases)
             out.entities[eid] = entity
-        out.roles = _merge_ranks(_fill_role_countries(self.roles, self._dateline_country(), self.stateless_roles))
+        out.roles = _merge_ranks(_fill_role_countries(self.roles, self._countries_by_sentence(), self.stateless_roles))
         # The countries people serve and bodies belong to are actors too (interactions use them), even when
         # the text never names the country itself.
         implied = {e.country_code for e in out.entities.values() if e.country_code} | {r.country_code for r in out.roles if r.country_code}
@@ -586,21 +610,36 @@ class _ArticleEntities:
         return out
 
 
-def _fill_role_countries(roles: list[Role], dateline_country: str | None, stateless: set[tuple[str, int]] = frozenset()) -> list[Role]:
-    """A role with no country takes the one the other roles of its sentence share (a delegation list), else,
-    for a civilian office, the dateline's: wire copy names a foreign official's country ("Iranian Foreign
-    Minister …") and leaves the host's implied ("BAGHDAD — President Barham Salih …"). A bare military rank
-    does not: foreign officers are as often reported from a capital without their country."""
+def _fill_role_countries(roles: list[Role], countries: dict[int, set[str]], stateless: set[tuple[str, int]] = frozenset()) -> list[Role]:
+    """A role with no country of its own words takes the one the other roles of its sentence share (a
+    delegation list), else, for a civilian office, the one country its sentence names ("Sudan's cabinet, led by
+    Prime Minister Abdalla Hamdok"). The dateline is no evidence: a White House spokesperson quoted from Erbil
+    is no Iraqi. A bare military rank takes no country: officers are as often named beside a foreign one."""
     filled = []
     for role in roles:
         if role.country_code is None and (role.person_id, role.start) not in stateless:
             peers = [r.country_code for r in roles if r.sentence_index == role.sentence_index and r.country_code]
+            named = countries.get(role.sentence_index, set())
             if peers and len(set(peers)) == 1:
                 role = replace(role, country_code=peers[0])
-            elif dateline_country and role.title not in _RANK_TITLES and not role.title.startswith(tuple(FOREIGN_POSTS)):
-                role = replace(role, country_code=dateline_country)
+            elif len(named) == 1 and role.title not in _RANK_TITLES and not role.title.startswith(tuple(FOREIGN_POSTS)):
+                role = replace(role, country_code=next(iter(named)))
+            elif not named and (main := _main_country(countries)) and role.title not in _RANK_TITLES and not role.title.startswith(tuple(FOREIGN_POSTS)):
+                role = replace(role, country_code=main)
         filled.append(role)
     return filled
+
+
+def _main_country(countries: dict[int, set[str]]) -> str | None:
+    """The country the article is about, when one is: named in at least half the sentences that name any."""
+    counts: dict[str, int] = {}
+    for named in countries.values():
+        for code in named:
+            counts[code] = counts.get(code, 0) + 1
+    if not counts:
+        return None
+    code, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    return code if n * 2 >= len(countries) and n >= 2 else None
 
 
 def _merge_ranks(roles: list[Role]) -> list[Role]:

@@ -55,6 +55,7 @@ class Gazetteer:
     honorifics: set[tuple[str, ...]] = field(default_factory=set)
     name_particles: frozenset[str] = frozenset()
     office_words: frozenset[str] = frozenset()
+    office_modifiers: dict[str, str] = field(default_factory=dict)  # lower-cased word -> as written in a title
     references: frozenset[tuple[str, ...]] = frozenset()  # "the secretary": lower-cased token tuples
     body_heads: frozenset[str] = frozenset()  # "Ministry", "Commission": words that end an organisation's name
     version: str = ""
@@ -78,7 +79,7 @@ class Gazetteer:
     def title_starts(self) -> frozenset[str]:
         """Lower-cased words an office, rank, service or office word can start with: a quick no for most tokens."""
         keys = [*self.offices, *self.ranks, *self.services]
-        return frozenset(k[0] for k in keys if k) | self.office_words
+        return frozenset(k[0] for k in keys if k) | self.office_words | self.office_modifiers.keys()
 
     @property
     def max_phrase(self) -> int:
@@ -215,6 +216,7 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
     gaz.honorifics = {tuple(t.lower() for t in token_key(s)) for s in titles.get("honorifics", [])}
     gaz.name_particles = frozenset(titles.get("name_particles", []))
     gaz.office_words = frozenset(w.lower() for w in titles.get("office_words", []))
+    gaz.office_modifiers = {w.lower(): w for w in titles.get("office_modifiers", [])}
     gaz.body_heads = frozenset(titles.get("body_heads", []))
     gaz.references = frozenset(tuple(t.lower() for t in token_key(r)) for r in titles.get("references", []))
     return gaz
