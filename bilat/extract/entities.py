@@ -9,7 +9,10 @@ the person introduced earlier in the same article.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz
 
 from bilat.extract.gazetteer import NAME_SUFFIXES, Entity, Gazetteer, person_id
 from bilat.extract.text import DATELINE, SentenceIndex, Token, tokenize
@@ -277,6 +280,7 @@ class _ArticleEntities:
         if not country and prefix.qualifier_country and prefix.office not in FOREIGN_POSTS:
             country = prefix.qualifier_country
         known = self.gaz.entities.get(pid)
+        country = country or self.gaz.office_countries.get(prefix.office or "")
         country = country or (known.country_code if known and not prefix.stateless else None)
         if country:
             self.role_country.setdefault(pid, country)
@@ -669,3 +673,58 @@ def find_entities(text: str, tokens: list[Token], sentences: SentenceIndex, gaz:
     state.resolve_title_references()
     state.find_bodies()
     return state.findings()
+
+
+def _words(name: str) -> list[str]:
+    words = [w for w in re.split(r"[\s]+", name.replace("’", "'")) if w]
+    while words and words[-1].rstrip(".,") in NAME_SUFFIXES:
+        words.pop()
+    return words
+
+
+def _same_name(short: list[str], full: list[str]) -> bool:
+    """'Gbagbo', 'Laurent Gbagbo'; 'Kim' and 'Kim Jong Un' (family name first); 'Chaundry' for 'Chaudhry' and
+    'Pederson' for 'Pedersen' (a misspelt surname: rapidfuzz ratio ≥ 85 with the same first letter)."""
+    if len(short) >= len(full):
+        return False
+    n = len(short)
+    if full[-n:] == short or full[:n] == short:
+        return True
+    plain = [w for w in full if not re.fullmatch(r"[A-Z]\.?", w)]  # "Charles Q. Brown" is "Charles Brown"
+    if plain == short:
+        return True
+    if n == 1 and len(short[0]) >= 5:
+        last = full[-1]
+        return last[:1].lower() == short[0][:1].lower() and fuzz.ratio(short[0].lower(), last.lower()) >= 85
+    return False
+
+
+def unify_people(findings: EntityFindings) -> EntityFindings:
+    """One id per person within an article: a shorter name of a person named in full ('Gbagbo', 'President Lai'
+    read as a name, a misspelt surname) takes the full name's id, when exactly one full name fits; a body whose
+    name is a person's surname ('Ricketts' taken for an organisation) is that person."""
+    people = {eid: e for eid, e in findings.entities.items() if e.kind == "person"}
+    words = {eid: _words(e.name) for eid, e in people.items()}
+    target: dict[str, str] = {}
+    for eid, entity in findings.entities.items():
+        if entity.kind not in {"person", "organization"} or eid in _GAZETTEER_IDS(findings):
+            continue
+        short = _words(entity.name)
+        if entity.kind == "organization" and len(short) != 1:
+            continue
+        fits = {other for other, full in words.items() if other != eid and _same_name(short, full)}
+        if len(fits) == 1:
+            target[eid] = fits.pop()
+    if not target:
+        return findings
+    final = lambda eid: target.get(eid, eid)  # noqa: E731
+    return EntityFindings(
+        mentions=[replace(m, entity_id=final(m.entity_id)) for m in findings.mentions],
+        roles=list({(final(r.person_id), r.title, r.start): replace(r, person_id=final(r.person_id)) for r in findings.roles}.values()),
+        entities={eid: e for eid, e in findings.entities.items() if eid not in target},
+    )
+
+
+def _GAZETTEER_IDS(findings: EntityFindings) -> set[str]:  # noqa: N802
+    """Bodies the gazetteer or the rules named with a known id are never someone's surname."""
+    return {m.entity_id for m in findings.mentions if m.method == "gazetteer" and not m.entity_id.startswith("person:")}

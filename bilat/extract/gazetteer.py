@@ -56,6 +56,7 @@ class Gazetteer:
     name_particles: frozenset[str] = frozenset()
     office_words: frozenset[str] = frozenset()
     office_modifiers: dict[str, str] = field(default_factory=dict)  # lower-cased word -> as written in a title
+    office_countries: dict[str, str] = field(default_factory=dict)  # canonical office -> the one state that has it
     references: frozenset[tuple[str, ...]] = frozenset()  # "the secretary": lower-cased token tuples
     body_heads: frozenset[str] = frozenset()  # "Ministry", "Commission": words that end an organisation's name
     version: str = ""
@@ -217,6 +218,7 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
     gaz.name_particles = frozenset(titles.get("name_particles", []))
     gaz.office_words = frozenset(w.lower() for w in titles.get("office_words", []))
     gaz.office_modifiers = {w.lower(): w for w in titles.get("office_modifiers", [])}
+    gaz.office_countries = {office: code for code, offices in (titles.get("office_countries") or {}).items() for office in offices}
     gaz.body_heads = frozenset(titles.get("body_heads", []))
     gaz.references = frozenset(tuple(t.lower() for t in token_key(r)) for r in titles.get("references", []))
     return gaz

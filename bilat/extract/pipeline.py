@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bilat.extract.dates import DatedEvent, find_dated_events
-from bilat.extract.entities import EntityFindings, find_entities
+from bilat.extract.entities import EntityFindings, find_entities, unify_people
 from bilat.extract.gazetteer import Gazetteer, default_gazetteer
 from bilat.extract.interactions import Interaction, find_interactions
 from bilat.extract.ner import Recognizer, add_model_entities, recognize
@@ -42,7 +42,7 @@ def extract_entities(article: ArticleText, gaz: Gazetteer | None = None, recogni
     if recognizer is not None:
         spans = recognize(recognizer, article.text, article.sentences, findings)
         findings = add_model_entities(findings, article.text, article.sentences, spans, gaz)
-    return findings
+    return unify_people(findings)
 
 
 def extract_claims(article: ArticleText, entities: EntityFindings) -> Claims:
