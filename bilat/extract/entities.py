@@ -34,6 +34,8 @@ _FUNCTION_WORDS = {"In", "On", "At", "For", "From", "By", "With", "After", "Befo
 _POSSESSORS = {"region", "country", "kingdom", "group", "militia", "movement", "organisation", "organization", "government",
                "alliance", "coalition", "party", "army", "ministry"}
 _NON_STATE = {"group", "militia", "movement", "organisation", "organization", "alliance", "coalition", "party"}
+_COPULAS = {"is", "was", "served", "serves", "became", "becomes"}
+_AT = {"at", "with", "from", "in"}
 # "Baghdad-based", "Kurdish-led", "Trump-era": what follows a hyphen in a compound, never in a name
 _COMPOUND_TAILS = {"led", "based", "backed", "era", "run", "made", "born", "held", "type", "like", "wide", "free", "only", "up", "out", "in", "on", "off"}
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -229,8 +231,8 @@ class _ArticleEntities:
                 j, words = j + 1, words + 1
                 if len(word) == 1 and self._tok(j) == ".":  # an initial: "J."
                     j += 1
-            elif word.lower() in self.gaz.name_particles and words and self._tok(j + 1) == "-" or (word.lower() in self.gaz.name_particles and self._is_name_word(j + 1)):
-                j += 1
+            elif word.lower() in self.gaz.name_particles and words and self._tok(j + 1) == "-" or (word.lower() in self.gaz.name_particles and self._is_name_word(self._past_particles(j))):
+                j += 1  # "bin Salman", "von der Leyen": particles, as many as stand before the next name word
             elif word == "-" and words and self._is_name_word(j + 1) or (word == "-" and self._tok(j - 1).lower() in self.gaz.name_particles):
                 j += 1
             elif word == "-" and words and self._syllable(j + 1):
@@ -240,6 +242,11 @@ class _ArticleEntities:
         while j > i and (self._tok(j - 1) in {"-", "."} and not (len(self._tok(j - 2)) == 1) or self._tok(j - 1).lower() in self.gaz.name_particles):
             j -= 1
         return j
+
+    def _past_particles(self, i: int) -> int:
+        while self._tok(i).lower() in self.gaz.name_particles:
+            i += 1
+        return i
 
     def _syllable(self, i: int) -> bool:
         """A short lower-case word after a hyphen inside a name ('wen' in 'Ing-wen'), not a compound's tail ('led')."""
@@ -333,10 +340,13 @@ class _ArticleEntities:
             if token.text != ",":
                 continue
             k = c + 1
+            if self._tok(k) == "who" and self._tok(k + 1) in _COPULAS:  # "Mark Lambert, who was the special envoy"
+                k += 3 if self._tok(k + 2) == "as" else 2
             if self._tok(k).lower() in {"the", "a", "an"}:
                 k += 1
             prefix = self._prefix(k)
-            if prefix is None or prefix.office is None or self._tok(prefix.end) not in CLOSING:
+            # the office may end the appositive or go on to where it is held ("a senior fellow at the Atlantic Council")
+            if prefix is None or prefix.office is None or self._tok(prefix.end) not in CLOSING | _AT:
                 continue
             # the name ends at the comma, or at the period of "Jr." before it
             person = next(((s, e, pid) for s, (e, pid, _) in self.person_spans.items()
@@ -687,15 +697,16 @@ def _same_name(short: list[str], full: list[str]) -> bool:
     'Pederson' for 'Pedersen' (a misspelt surname: rapidfuzz ratio ≥ 85 with the same first letter)."""
     if len(short) >= len(full):
         return False
+    short, full = [w.lower() for w in short], [w.lower() for w in full]  # "Von der Leyen" opening a sentence
     n = len(short)
     if full[-n:] == short or full[:n] == short:
         return True
-    plain = [w for w in full if not re.fullmatch(r"[A-Z]\.?", w)]  # "Charles Q. Brown" is "Charles Brown"
+    plain = [w for w in full if not re.fullmatch(r"[a-z]\.?", w)]  # "Charles Q. Brown" is "Charles Brown"
     if plain == short:
         return True
     if n == 1 and len(short[0]) >= 5:
         last = full[-1]
-        return last[:1].lower() == short[0][:1].lower() and fuzz.ratio(short[0].lower(), last.lower()) >= 85
+        return last[:1] == short[0][:1] and fuzz.ratio(short[0], last) >= 85
     return False
 
 

@@ -192,8 +192,10 @@ def _after_titles(text: str, start: int, end: int, gaz: Gazetteer) -> int:
 
 
 def _initials(name: str) -> str:
-    """'International Monetary Fund' -> 'IMF'; the small words of a name are not in its acronym."""
-    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w[0].isupper())
+    """'International Monetary Fund' -> 'IMF', 'U.N. Security Council' -> 'UNSC'; the small words of a name are not
+    in its acronym, an acronym inside it is whole."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", name.replace(".", ""))
+    return "".join(w if w.isupper() else w[0] for w in words if w[0].isupper())
 
 
 def _name_words(name: str) -> list[str]:
