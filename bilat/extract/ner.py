@@ -131,9 +131,10 @@ def recognize(recognizer: Recognizer, text: str, sentences: SentenceIndex, findi
     word the rules left unexplained. The model is slow (a few long articles a second per core), the rules are
     not, and most sentences of news name only states and people the rules already know."""
     covered = sorted([(m.start, m.end) for m in findings.mentions] + [(r.start, r.end) for r in findings.roles])
-    candidates = []
+    candidates: list[tuple[int, int]] = []
     for start, end in sentences.spans:
         inside = [(s, e) for s, e in covered if start <= s < end]
+        words = [w.span() for w in re.finditer(r"\S+", text[start:end])]
         for word in _CAPITALISED.finditer(text, start, end):
             at = word.start()
             if any(s <= at < e for s, e in inside) or word.group() in _NEVER_NAMES:
@@ -141,8 +142,13 @@ def recognize(recognizer: Recognizer, text: str, sentences: SentenceIndex, findi
             sentence_initial = not text[start:at].strip(" \"“‘'(")
             if sentence_initial and not _CAPITALISED.match(text, word.end() + 1):
                 continue  # "Officials said": a capital because the sentence starts there
-            candidates.append((start, end))
-            break
+            # a window of words around it, not the whole sentence: the model costs by the word
+            n = next(i for i, (s, e) in enumerate(words) if start + s <= at < start + e)
+            window = (start + words[max(n - WINDOW_WORDS, 0)][0], start + words[min(n + WINDOW_WORDS, len(words) - 1)][1])
+            if candidates and window[0] <= candidates[-1][1]:
+                candidates[-1] = (candidates[-1][0], max(candidates[-1][1], window[1]))
+            else:
+                candidates.append(window)
     if not candidates:
         return []
     if hasattr(recognizer, "segments"):
@@ -150,6 +156,7 @@ def recognize(recognizer: Recognizer, text: str, sentences: SentenceIndex, findi
     return [ModelSpan(s + span.start, s + span.end, span.label) for s, e in candidates for span in recognizer(text[s:e])]
 
 
+WINDOW_WORDS = 6  # words read either side of a capitalised word the rules left unexplained
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*")
 _NEVER_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I", "This", "That", "His", "Her",
                 "Their", "Its", "Our", "There", "These", "Those", "As", "If", "When", "While", "After", "Before", "For", "With",
