@@ -90,7 +90,7 @@ class _ArticleEntities:
 
     def __init__(self, text: str, tokens: list[Token], sentences: SentenceIndex, gaz: Gazetteer):
         self.text, self.tokens, self.sentences, self.gaz = text, tokens, sentences, gaz
-        self.gaz_at = {i: (i, j, eid) for i, j, eid in gaz.match(tokens)}
+        self.gaz_at = {i: (i, j, eid) for i, j, eid in gaz.match(tokens) if not self._tail_of_a_longer_name(i, j, eid)}
         self.person_spans: dict[int, tuple[int, str, str]] = {}  # start token -> (end token, person id, method)
         self.roles: list[Role] = []
         self.new_people: dict[str, Entity] = {}
@@ -98,6 +98,16 @@ class _ArticleEntities:
         self.body_spans: dict[int, tuple[int, str]] = {}  # start token -> (end token, organisation id)
         self.new_bodies: dict[str, Entity] = {}
         self.stateless_roles: set[tuple[str, int]] = set()  # offices of no state: no country to fill in
+
+    def _tail_of_a_longer_name(self, i: int, j: int, eid: str) -> bool:
+        """'Security Council' in 'Supreme National Security Council' is not the UN's: a body's alias right after
+        a capitalised word that is no name of its own ends some other body's name."""
+        if self.gaz.entities[eid].kind not in {"organization", "armed_group"} or i == 0:
+            return False
+        before = self.tokens[i - 1].text
+        at_start = self.sentences.spans[self.sentences.of(self.tokens[i].start)][0] >= self.tokens[i - 1].start
+        return (before[:1].isupper() and before.isalpha() and not at_start and before not in _NOT_NAMES
+                and not self.gaz.phrases.get((before,)) and len(self.tokens[i].text) > 1 and j - i >= 2)
 
     # --- small token predicates -------------------------------------------------------------------------
     def _tok(self, i: int) -> str:
