@@ -204,3 +204,26 @@ def test_a_deadline_looks_ahead_and_a_past_verb_looks_back():
             "it imposed on Monday once the pause held.")
     events = {e.date_text: e.event_date for e in _run(text, published)[2].events}
     assert events == {"Friday": date(2019, 10, 18), "on Monday": date(2019, 10, 14)}
+
+
+def _quantities(text):
+    return [(q.value, q.unit, q.bound) for q in find_quantities(text, SentenceIndex(sentence_spans(text)))]
+
+
+def test_any_counted_noun_is_a_unit_and_a_toll_still_counts_people():
+    assert _quantities("The train carried roughly 450 passengers.") == [(450, "passengers", "about")]
+    assert _quantities("Officials closed 12 media outlets.") == [(12, "outlets", "exact")]
+    assert _quantities("It ran 11,654 intelligence-based operations.") == [(11_654, "operations", "exact")]
+    # a known unit after a noun of its own belongs to the next clause; a toll counts people whatever the noun
+    assert _quantities("The army rescued 190 passengers and killed 30 gunmen.") == [(190, "passengers", "exact"), (30, "people", "exact")]
+    assert _quantities("At least 21 passengers died in the attack.") == [(21, "people", "at_least")]
+    assert _quantities("It reported injuries to eight security personnel.") == [(8, "people", "exact")]
+    # words in -s that count nothing, and a capitalised number word inside a name
+    assert _quantities("The two sides met in various places.") == []
+    assert _quantities("Ministers of the Group of Seven leading democracies met.") == []
+
+
+def test_outer_bound_wins_and_beyond_is_more_than():
+    assert _quantities("Violators can be fined up to about $47,000.") == [(47_000, "USD", "up_to")]
+    assert _quantities("The operation continued beyond 24 hours.") == [(24, "hours", "more_than")]
+    assert _quantities("Deaths surged from 88 in 2023 to 388 in 2024.") == [(88, "people", "exact"), (388, "people", "exact")]
