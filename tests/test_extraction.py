@@ -68,7 +68,7 @@ def test_dates_resolve_against_the_publication_date():
     assert ("last year", date(2022, 1, 1), "year") in got
     assert ("Feb. 14, 2018", date(2018, 2, 14), "day") in got
     assert ("this year", date(2023, 1, 1), "year") in got
-    assert ("March 2023", date(2023, 3, 1), "month") in got
+    assert ("in March 2023", date(2023, 3, 1), "month") in got  # the leading "in" kept, as written
 
 
 def test_relative_dates_stay_unresolved_without_a_publication_date():
@@ -227,3 +227,31 @@ def test_outer_bound_wins_and_beyond_is_more_than():
     assert _quantities("Violators can be fined up to about $47,000.") == [(47_000, "USD", "up_to")]
     assert _quantities("The operation continued beyond 24 hours.") == [(24, "hours", "more_than")]
     assert _quantities("Deaths surged from 88 in 2023 to 388 in 2024.") == [(88, "people", "exact"), (388, "people", "exact")]
+
+
+def _dates(text, published):
+    from bilat.extract.dates import find_dated_events
+
+    return [(e.date_text, e.event_date and e.event_date.isoformat(), e.precision)
+            for e in find_dated_events(text, SentenceIndex(sentence_spans(text)), published)]
+
+
+def test_dates_know_their_tense():
+    july = date(2021, 7, 14)  # a Wednesday
+    assert _dates("China will convene a meeting with Iran and Russia on Friday.", july) == [("on Friday", "2021-07-16", "day")]
+    assert _dates("Rubio will join the talks. On Tuesday, Rubio will join them in Jeddah.", july) == [("On Tuesday", "2021-07-20", "day")]
+    assert _dates("The vote was pushed from July 5 to Friday.", july) == [("July 5", "2021-07-05", "day"), ("Friday", "2021-07-16", "day")]
+    assert _dates("He does not want to meet before the election in February.", july) == [("in February", "2022-02-01", "month")]
+    assert _dates("The deal must be signed by the end of August.", july)[-1][1:] == ("2021-08-01", "month")
+    # a future seen from the past takes the nearest occurrence; a past clause with a deadline stays in the past
+    assert _dates("Officials said the ship would depart in early June.", july) == [("in early June", "2021-06-01", "month")]
+    assert _dates("The ship remained at the port until July 3.", july) == [("July 3", "2021-07-03", "day")]
+    assert _dates("Sullivan spoke by phone Sunday with his counterpart.", july) == [("Sunday", "2021-07-11", "day")]
+
+
+def test_dates_keep_their_words_as_written():
+    march = date(2025, 3, 14)
+    assert _dates("In April, the military removed him.", march) == [("In April", "2024-04-01", "month")]
+    assert _dates("Protests began late last year.", march) == [("late last year", "2024-01-01", "year")]
+    assert _dates("The tariffs took effect Wednesday morning.", march) == [("Wednesday morning", "2025-03-12", "day")]
+    assert _dates("They were sanctioned again in January of this year.", march) == [("in January of this year", "2025-01-01", "month")]
