@@ -255,3 +255,17 @@ def test_dates_keep_their_words_as_written():
     assert _dates("Protests began late last year.", march) == [("late last year", "2024-01-01", "year")]
     assert _dates("The tariffs took effect Wednesday morning.", march) == [("Wednesday morning", "2025-03-12", "day")]
     assert _dates("They were sanctioned again in January of this year.", march) == [("in January of this year", "2025-01-01", "month")]
+
+
+def test_a_range_is_one_date_at_its_first_day_or_year():
+    march = date(2025, 3, 14)
+    assert _dates("The summit was held on July 22-23, 2024 in Paris.", march) == [("on July 22", "2024-07-22", "day")]
+    assert _dates("We saw what happened between 2014 and 2021 in Donbas.", march) == [("2014", "2014-01-01", "year")]
+    assert _dates("Her book covers events from 2001 to 2019.", march) == [("2001", "2001-01-01", "year")]
+    assert _dates("Deaths rose from 88 in 2023 to 388 in 2024.", march) == [("in 2023", "2023-01-01", "year"), ("in 2024", "2024-01-01", "year")]
+
+
+def test_ago_counts_back_from_the_publication_date():
+    december = date(2019, 12, 23)
+    assert _dates("A year ago, the two sides met. Talks began 10 years ago.", december) == [
+        ("A year ago", "2018-01-01", "year"), ("10 years ago", "2009-01-01", "year")]

@@ -48,13 +48,17 @@ _LEADING_IN_ON = re.compile(r"\b(?:[Ii]n|[Oo]n)\s$")
 _LEADING_PART = re.compile(r"\b(?:[Ee]arly|[Ll]ate|[Mm]id)[\s-]$")
 _PART_OF_DAY = re.compile(r"\s(?:morning|afternoon|evening|night)\b")
 _OF_RELATIVE_YEAR = re.compile(r"\sof\s(?P<rel>this|last|next)\syear\b")
+# A range is one reference, dated by its first day or year at that precision: "July 22-23, 2024" (the year
+# written after the range), "between 2014 and 2021", "from 2001 to 2019", "1980-1988".
+_DAY_RANGE_REST = re.compile(r"[-–][1-3]?\d\b(?:,?\s(?P<year>(?:19|20)\d\d)\b)?")
+_YEAR_RANGE_REST = re.compile(r"(?:[-–]|\s(?P<word>and|to|through|until)\s)(?:19|20)\d\d\b")
 _PAST_PREPOSITION = re.compile(r"\b(?:since|after|Since|After)[\s-](?:(?:early|late|mid)[\s-])?$")
 # References to a date already given: "two days later", "the same day", "nine days after fighters overran Mosul".
 _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 # Found by their second word (a literal-led pattern scans fast), then read leftwards for the count or "the".
 _CHAIN = re.compile(r"(?:days?|weeks?|months?|years?|same|that|next|following|previous|preceding)\s"
-                    r"(?:later|earlier|afterwards?|after|before|day|month|year)\b")
+                    r"(?:later|earlier|afterwards?|after|before|ago|day|month|year)\b")
 _CHAIN_COUNT = re.compile(r"\b(?P<count>[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|"
                           r"[Ee]leven|[Tt]welve|\d{1,2})\s$")
 _CHAIN_THE = re.compile(r"\b(?:[Tt]he|[Tt]hat)\s$")
@@ -89,7 +93,7 @@ def _find_chains(text: str) -> list[_Chain]:
                 direction = "previous" if first in ("previous", "preceding") else "next"
                 chains.append(_Chain("step", 1, second, direction, the.start(), m.end()))
         elif first.rstrip("s") in ("day", "week", "month", "year") and second in (
-                "later", "earlier", "afterwards", "afterward", "after", "before"):
+                "later", "earlier", "afterwards", "afterward", "after", "before", "ago"):
             if number := _CHAIN_COUNT.search(text, max(0, m.start() - 8), m.start()):
                 word = number["count"]
                 count = int(word) if word.isdigit() else _COUNT_WORDS[word.lower()]
@@ -286,7 +290,7 @@ def _bare_day(anchor: date | None, month: int, day: int, future: bool) -> tuple[
 
 
 def _chained(c: _Chain, previous: tuple[date, str] | None, in_sentence: tuple[date, str] | None,
-             text: str) -> tuple[date | None, str | None]:
+             text: str, published: date | None = None) -> tuple[date | None, str | None]:
     """A date given by reference to another: 'the same day', 'two days later' (the date last given), 'nine days
     after fighters overran Mosul' (the date given before it in the sentence, counted back)."""
     if c.kind == "same":
@@ -295,6 +299,8 @@ def _chained(c: _Chain, previous: tuple[date, str] | None, in_sentence: tuple[da
         return _step(previous, c.unit, -1 if c.direction == "previous" else 1) if previous else (None, None)
     if _VAGUE_COUNT.search(text, max(0, c.start - 15), c.start):
         return None, None  # "less than three weeks after", "two and a half months after"
+    if c.direction == "ago":  # "a year ago", "10 years ago": counted back from the publication date
+        return _step((published, "day"), c.unit, -c.count) if published else (None, None)
     if c.direction in ("after", "before"):
         # "... on Jan. 5 ..., two days after a US strike killed Soleimani": the strike was two days before Jan. 5
         if not in_sentence:
@@ -341,6 +347,7 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
     taken: set[int] = set()
     consumed = 0  # the end of the last expression: "January of this year" holds its "this year"
     for start, chained, m in found:
+        range_end = 0
         if start < consumed:
             continue
         s_index = sentences.of(start)
@@ -348,7 +355,7 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
         if chained:
             in_sentence = next(((e.event_date, e.precision) for e in reversed(events)
                                 if e.sentence_index == s_index and e.event_date), None)
-            event_date, precision = _chained(m, previous, in_sentence, text)
+            event_date, precision = _chained(m, previous, in_sentence, text, published)
             if event_date is None:
                 continue  # a reference to a date nobody gave
             span = (m.start, m.end)
@@ -366,6 +373,16 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
                 if ahead and abs((ahead - published).days) < abs((event_date - published).days):
                     event_date = ahead
             span = (start, m.end())
+            if (m["day"] and not m["year"] or m["day2"] and not m["year2"]) and (rest := _DAY_RANGE_REST.match(text, m.end())):
+                range_end = rest.end()
+                if rest["year"] and event_date:  # "July 22-23, 2024"
+                    try:
+                        event_date = event_date.replace(year=int(rest["year"]))
+                    except ValueError:
+                        event_date = None
+            elif m["year4"] and (rest := _YEAR_RANGE_REST.match(text, m.end())) and (
+                    rest["word"] != "and" or re.search(r"\b[Bb]etween\s$", text[max(0, m.start() - 8) : m.start()])):
+                range_end = rest.end()
             if bare and published and (of_year := _OF_RELATIVE_YEAR.match(text, m.end())):
                 shift = {"this": 0, "last": -1, "next": 1}[of_year["rel"]]  # "in January of this year"
                 event_date = date(published.year + shift, _MONTHS[m["mname"].rstrip(".").lower()], 1)
@@ -376,8 +393,8 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
         if span[0] in taken:
             continue
         taken.add(span[0])
-        consumed = span[1]
-        if event_date is not None and not (chained and m.direction in ("after", "before")):
+        consumed = max(span[1], range_end)
+        if event_date is not None and not (chained and m.direction in ("after", "before", "ago")):
             previous = (event_date, precision)  # "two days after the strike" dates the strike, not the story
         description = DATELINE.sub("", text[s_start:s_end])
         events.append(DatedEvent(event_date, precision, text[span[0] : span[1]].strip(), description, s_start, s_end,
