@@ -70,7 +70,7 @@ def test_dates_resolve_against_the_publication_date():
     assert ("last year", date(2022, 1, 1), "year") in got
     assert ("Feb. 14, 2018", date(2018, 2, 14), "day") in got
     assert ("this year", date(2023, 1, 1), "year") in got
-    assert ("March 2023", date(2023, 3, 1), "month") in got
+    assert ("in March 2023", date(2023, 3, 1), "month") in got  # the leading "in" kept, as written
 
 
 def test_relative_dates_stay_unresolved_without_a_publication_date():
@@ -221,3 +221,68 @@ def test_a_deadline_looks_ahead_and_a_past_verb_looks_back():
             "it imposed on Monday once the pause held.")
     events = {e.date_text: e.event_date for e in _run(text, published)[2].events}
     assert events == {"Friday": date(2019, 10, 18), "on Monday": date(2019, 10, 14)}
+
+
+def _quantities(text):
+    return [(q.value, q.unit, q.bound) for q in find_quantities(text, SentenceIndex(sentence_spans(text)))]
+
+
+def test_any_counted_noun_is_a_unit_and_a_toll_still_counts_people():
+    assert _quantities("The train carried roughly 450 passengers.") == [(450, "passengers", "about")]
+    assert _quantities("Officials closed 12 media outlets.") == [(12, "outlets", "exact")]
+    assert _quantities("It ran 11,654 intelligence-based operations.") == [(11_654, "operations", "exact")]
+    # a known unit after a noun of its own belongs to the next clause; a toll counts people whatever the noun
+    assert _quantities("The army rescued 190 passengers and killed 30 gunmen.") == [(190, "passengers", "exact"), (30, "people", "exact")]
+    assert _quantities("At least 21 passengers died in the attack.") == [(21, "people", "at_least")]
+    assert _quantities("It reported injuries to eight security personnel.") == [(8, "people", "exact")]
+    # words in -s that count nothing, and a capitalised number word inside a name
+    assert _quantities("The two sides met in various places.") == []
+    assert _quantities("Ministers of the Group of Seven leading democracies met.") == []
+
+
+def test_outer_bound_wins_and_beyond_is_more_than():
+    assert _quantities("Violators can be fined up to about $47,000.") == [(47_000, "USD", "up_to")]
+    assert _quantities("The operation continued beyond 24 hours.") == [(24, "hours", "more_than")]
+    assert _quantities("Deaths surged from 88 in 2023 to 388 in 2024.") == [(88, "people", "exact"), (388, "people", "exact")]
+
+
+def _dates(text, published):
+    from bilat.extract.dates import find_dated_events
+
+    return [(e.date_text, e.event_date and e.event_date.isoformat(), e.precision)
+            for e in find_dated_events(text, SentenceIndex(sentence_spans(text)), published)]
+
+
+def test_dates_know_their_tense():
+    july = date(2021, 7, 14)  # a Wednesday
+    assert _dates("China will convene a meeting with Iran and Russia on Friday.", july) == [("on Friday", "2021-07-16", "day")]
+    assert _dates("Rubio will join the talks. On Tuesday, Rubio will join them in Jeddah.", july) == [("On Tuesday", "2021-07-20", "day")]
+    assert _dates("The vote was pushed from July 5 to Friday.", july) == [("July 5", "2021-07-05", "day"), ("Friday", "2021-07-16", "day")]
+    assert _dates("He does not want to meet before the election in February.", july) == [("in February", "2022-02-01", "month")]
+    assert _dates("The deal must be signed by the end of August.", july)[-1][1:] == ("2021-08-01", "month")
+    # a future seen from the past takes the nearest occurrence; a past clause with a deadline stays in the past
+    assert _dates("Officials said the ship would depart in early June.", july) == [("in early June", "2021-06-01", "month")]
+    assert _dates("The ship remained at the port until July 3.", july) == [("July 3", "2021-07-03", "day")]
+    assert _dates("Sullivan spoke by phone Sunday with his counterpart.", july) == [("Sunday", "2021-07-11", "day")]
+
+
+def test_dates_keep_their_words_as_written():
+    march = date(2025, 3, 14)
+    assert _dates("In April, the military removed him.", march) == [("In April", "2024-04-01", "month")]
+    assert _dates("Protests began late last year.", march) == [("late last year", "2024-01-01", "year")]
+    assert _dates("The tariffs took effect Wednesday morning.", march) == [("Wednesday morning", "2025-03-12", "day")]
+    assert _dates("They were sanctioned again in January of this year.", march) == [("in January of this year", "2025-01-01", "month")]
+
+
+def test_a_range_is_one_date_at_its_first_day_or_year():
+    march = date(2025, 3, 14)
+    assert _dates("The summit was held on July 22-23, 2024 in Paris.", march) == [("on July 22", "2024-07-22", "day")]
+    assert _dates("We saw what happened between 2014 and 2021 in Donbas.", march) == [("2014", "2014-01-01", "year")]
+    assert _dates("Her book covers events from 2001 to 2019.", march) == [("2001", "2001-01-01", "year")]
+    assert _dates("Deaths rose from 88 in 2023 to 388 in 2024.", march) == [("in 2023", "2023-01-01", "year"), ("in 2024", "2024-01-01", "year")]
+
+
+def test_ago_counts_back_from_the_publication_date():
+    december = date(2019, 12, 23)
+    assert _dates("A year ago, the two sides met. Talks began 10 years ago.", december) == [
+        ("A year ago", "2018-01-01", "year"), ("10 years ago", "2009-01-01", "year")]

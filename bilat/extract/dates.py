@@ -1,7 +1,9 @@
 """Dated references in an article, normalised against the publication date.
 
 Full dates, and dates without a year (bare months, weekdays, "Oct. 10") resolved against the publication date:
-the last such date before it, unless the clause speaks of what is to come ("elections set for Oct. 10");
+the last such date before it, unless the clause speaks of what is to come ("elections set for Oct. 10", "On
+Tuesday, Rubio will join", "until Friday", "pushed to Friday"; "said it would leave in February": the nearest);
+the expression keeps its words as written ("In April", "late last year", "Wednesday morning");
 relative expressions ("last month", "this year", "last week" as its month); dates given by reference to another
 ("two days later", "the same day", "nine days after ISIS overran Mosul"). Without a publication date, relative
 expressions keep their text and no date."""
@@ -40,13 +42,23 @@ _BEFORE_DATE = re.compile(r"(?:\b(?P<on>[Oo]n)\s|\b(?P<bmod>[Ee]arly|[Ll]ate|[Mm
 # A bare month ("in March", "since early February", "by the end of September") needs a word that makes it a time.
 _MONTH_PREPOSITION = re.compile(r"\b(?:in|since|by|until|till|from|through|during|before|after|of|between|and|to|or|for|last|next|"
                                 r"early|late|mid|In|Since|By|Until|From|Through|During|Before|After|Between)[\s-]$")
+# What the expression keeps around it, as written: "in"/"on" before ("In April", "in early February"), a part of the
+# year before ("late last year", "late 2020"), a part of the day after ("Wednesday morning").
+_LEADING_IN_ON = re.compile(r"\b(?:[Ii]n|[Oo]n)\s$")
+_LEADING_PART = re.compile(r"\b(?:[Ee]arly|[Ll]ate|[Mm]id)[\s-]$")
+_PART_OF_DAY = re.compile(r"\s(?:morning|afternoon|evening|night)\b")
+_OF_RELATIVE_YEAR = re.compile(r"\sof\s(?P<rel>this|last|next)\syear\b")
+# A range is one reference, dated by its first day or year at that precision: "July 22-23, 2024" (the year
+# written after the range), "between 2014 and 2021", "from 2001 to 2019", "1980-1988".
+_DAY_RANGE_REST = re.compile(r"[-–][1-3]?\d\b(?:,?\s(?P<year>(?:19|20)\d\d)\b)?")
+_YEAR_RANGE_REST = re.compile(r"(?:[-–]|\s(?P<word>and|to|through|until)\s)(?:19|20)\d\d\b")
 _PAST_PREPOSITION = re.compile(r"\b(?:since|after|Since|After)[\s-](?:(?:early|late|mid)[\s-])?$")
 # References to a date already given: "two days later", "the same day", "nine days after fighters overran Mosul".
 _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 # Found by their second word (a literal-led pattern scans fast), then read leftwards for the count or "the".
 _CHAIN = re.compile(r"(?:days?|weeks?|months?|years?|same|that|next|following|previous|preceding)\s"
-                    r"(?:later|earlier|afterwards?|after|before|day|month|year)\b")
+                    r"(?:later|earlier|afterwards?|after|before|ago|day|month|year)\b")
 _CHAIN_COUNT = re.compile(r"\b(?P<count>[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|"
                           r"[Ee]leven|[Tt]welve|\d{1,2})\s$")
 _CHAIN_THE = re.compile(r"\b(?:[Tt]he|[Tt]hat)\s$")
@@ -81,7 +93,7 @@ def _find_chains(text: str) -> list[_Chain]:
                 direction = "previous" if first in ("previous", "preceding") else "next"
                 chains.append(_Chain("step", 1, second, direction, the.start(), m.end()))
         elif first.rstrip("s") in ("day", "week", "month", "year") and second in (
-                "later", "earlier", "afterwards", "afterward", "after", "before"):
+                "later", "earlier", "afterwards", "afterward", "after", "before", "ago"):
             if number := _CHAIN_COUNT.search(text, max(0, m.start() - 8), m.start()):
                 word = number["count"]
                 count = int(word) if word.isdigit() else _COUNT_WORDS[word.lower()]
@@ -95,7 +107,7 @@ _VAGUE_COUNT = re.compile(r"\b(?:less|more|fewer)\sthan\s$|\b(?:about|nearly|alm
 # A future reading for a date without its year: "a conference in Paris on Monday, to be co-chaired",
 # "elections set for Oct. 10", "a visit expected in April". Only the clause around the date counts.
 _FUTURE = re.compile(r"\b(?:will|would|shall|is\sto|are\sto|is\sdue|are\sdue|due\sto|set\sfor|set\sto|scheduled|expected|"
-                     r"planned|plans?\sto|upcoming)\b|['’]ll\b", re.I)
+                     r"planned|plans?\sto|upcoming|coming|next)\b|['’]ll\b", re.I)
 CLAUSE_CUT = re.compile(r"[,;:()“”\"]|\b(?:that|which|who|whom|when|where|while|after|before|because|since|and|but|said|says|"
                          r"told|announced)\b")
 
@@ -123,21 +135,53 @@ def _shift_months(day: date, months: int) -> date:
 
 
 _PAST_VERB_BEFORE = re.compile(r"\b(?:[a-z]+ed|met|said|told|took|held|made|began|won|struck|hit|sent|left|fell|rose)\s+(?:on\s+|early\s+|late\s+)?$")
-_DEADLINE_BEFORE = re.compile(r"\b(?:until|till|by|before|no\s+later\s+than)\s+$", re.I)
+# A deadline looks ahead ("until Friday", "before the presidential election in November", "by the end of August"),
+# and so does a new date given to something put off ("the vote was pushed from September 25 to Friday").
+_DEADLINE_BEFORE = re.compile(r"(?:\b(?:until|till|before|ahead\s+of)\s+(?P<words>(?:[a-z]+\s+){0,3}?)|\bby\s+(?:the\s+(?:end|start|middle)\s+)?"
+                              r"|\bno\s+later\s+than\s+)(?:(?:in|on|of)\s+)?$", re.I)
+_PUT_OFF = re.compile(r"\b(?:postponed|pushed|delayed|moved|put\s+off|rescheduled|deferred|pushed\s+back)\b[^.;]{0,60}\s(?:to|until)\s+$", re.I)
+# Something that lasted until a date is past ("remained at the port until March 3", "did not leave until March 10");
+# a deadline given in the past still lies ahead ("Turkey was given until Friday").
+_LASTED = re.compile(r"\b(?:remained|stayed|lasted|waited|continued|persisted|kept|did\s+not\s+\w+|didn['’]t\s+\w+)\b", re.I)
+# A verb in the past: the clause tells of what happened.
+_PAST_VERB = re.compile(r"\b(?:[a-z]{2,}ed|was|were|had|did|met|said|told|took|held|made|began|won|struck|hit|sent|left|fell|rose|"
+                        r"came|went|saw|gave|got|began|became|ran|spoke|wrote|brought|thought|found|stood|lost|paid|kept)\b")
 
 
-def _is_future(text: str, start: int, at: int) -> bool:
-    """Does the clause before offset ``at`` (from ``start``, the sentence's start) speak of what is to come?
-    A past verb right before the date wins ("the sanctions it imposed on Monday"); a deadline looks ahead
-    ("until Friday")."""
+def _signs(text: str, start: int, end: int, nearest: int = -1) -> str | None:
+    """The time the signs between ``start`` and ``end`` give: that of the sign nearest the date (the last one, or
+    the first with ``nearest=0``)."""
+    signs = sorted([(f.start(), "near" if f.group().lower() == "would" else "future") for f in _FUTURE.finditer(text, start, end)]
+                   + [(p.start(), "past") for p in _PAST_VERB.finditer(text, start, end) if not _FUTURE.fullmatch(p.group())])
+    return signs[nearest][1] if signs else None
+
+
+def _tense(text: str, start: int, at: int, end: int) -> str:
+    """How a date without its year at offset ``at`` reads, from its clause (``start`` is the sentence's start):
+    'future' (it lies ahead), 'near' (a future seen from the past, "said the ship would leave in February": the
+    occurrence nearest the anchor) or 'past'. A past verb right before the date wins ("the sanctions it imposed
+    on Monday"); a deadline looks ahead unless its clause is in the past ("did not leave until March 10", "fired
+    before dawn on Friday"). A clause with no sign of its time ("with Iran and Russia on Friday") takes the time of
+    the clause before it; a date opening its sentence ("On Tuesday, Rubio will join ...") the time of what follows
+    (``end``: the sentence's end)."""
     if _PAST_VERB_BEFORE.search(text, max(start, at - 40), at):
-        return False
-    if _DEADLINE_BEFORE.search(text, max(start, at - 20), at):
-        return True
-    cut = start
-    for c in CLAUSE_CUT.finditer(text, start, at):
-        cut = c.end()
-    return bool(_FUTURE.search(text, cut, at))
+        return "past"
+    cuts = [start] + [c.end() for c in CLAUSE_CUT.finditer(text, start, at)]
+    if _PUT_OFF.search(text, max(start, at - 90), at):
+        return "future"
+    if deadline := _DEADLINE_BEFORE.search(text, max(start, at - 40), at):
+        clause = max(c for c in cuts if c <= deadline.start())
+        if not (_LASTED if not deadline["words"] else _PAST_VERB).search(text, clause, deadline.start()):
+            return "future"
+    stop = at
+    for cut in reversed(cuts):
+        if sign := _signs(text, cut, stop):
+            return sign
+        stop = cut
+    for c in CLAUSE_CUT.finditer(text, at, end):  # nothing before: the clause after the date
+        if c.start() > at + 1 and (sign := _signs(text, at, c.start(), 0)):
+            return sign
+    return _signs(text, at, end, 0) or "past"
 
 
 def resolve_date(m: re.Match, anchor: date | None, future: bool = False) -> tuple[date | None, str | None]:
@@ -246,7 +290,7 @@ def _bare_day(anchor: date | None, month: int, day: int, future: bool) -> tuple[
 
 
 def _chained(c: _Chain, previous: tuple[date, str] | None, in_sentence: tuple[date, str] | None,
-             text: str) -> tuple[date | None, str | None]:
+             text: str, published: date | None = None) -> tuple[date | None, str | None]:
     """A date given by reference to another: 'the same day', 'two days later' (the date last given), 'nine days
     after fighters overran Mosul' (the date given before it in the sentence, counted back)."""
     if c.kind == "same":
@@ -255,6 +299,8 @@ def _chained(c: _Chain, previous: tuple[date, str] | None, in_sentence: tuple[da
         return _step(previous, c.unit, -1 if c.direction == "previous" else 1) if previous else (None, None)
     if _VAGUE_COUNT.search(text, max(0, c.start - 15), c.start):
         return None, None  # "less than three weeks after", "two and a half months after"
+    if c.direction == "ago":  # "a year ago", "10 years ago": counted back from the publication date
+        return _step((published, "day"), c.unit, -c.count) if published else (None, None)
     if c.direction in ("after", "before"):
         # "... on Jan. 5 ..., two days after a US strike killed Soleimani": the strike was two days before Jan. 5
         if not in_sentence:
@@ -288,8 +334,10 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
         elif m["old_year"]:
             if not (lead and lead["year_prep"]) or int(m["old_year"]) > 2100:
                 continue  # a number, unless it is "in 680"
-        elif m["weekday"] and lead and lead["on"]:
-            start = lead.start("on")
+        if part := _LEADING_PART.search(text, max(0, start - 6), start):
+            start = part.start()
+        if lead_word := _LEADING_IN_ON.search(text, max(0, start - 3), start):
+            start = lead_word.start()
         found.append((start, 0, m))
     for c in _find_chains(text):
         found.append((c.start, 1, c))
@@ -297,29 +345,56 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
     events: list[DatedEvent] = []
     previous: tuple[date, str] | None = None
     taken: set[int] = set()
+    consumed = 0  # the end of the last expression: "January of this year" holds its "this year"
     for start, chained, m in found:
+        range_end = 0
+        if start < consumed:
+            continue
         s_index = sentences.of(start)
         s_start, s_end = sentences.spans[s_index]
         if chained:
             in_sentence = next(((e.event_date, e.precision) for e in reversed(events)
                                 if e.sentence_index == s_index and e.event_date), None)
-            event_date, precision = _chained(m, previous, in_sentence, text)
+            event_date, precision = _chained(m, previous, in_sentence, text, published)
             if event_date is None:
                 continue  # a reference to a date nobody gave
             span = (m.start, m.end)
         else:
-            future = False
+            future, tense = False, "past"
             bare = m["bare"] is not None
             if bare or m["weekday"] or (m["day"] and not m["year"]) or (m["month2"] and not m["year2"]) or (
                     m["rel"] and m["rel"].lower() == "this"):
                 past_only = bare and _PAST_PREPOSITION.search(text, max(0, start - 12), start)
-                future = not past_only and _is_future(text, s_start, start)
+                tense = "past" if past_only else _tense(text, s_start, start, s_end)
+                future = tense == "future"
             event_date, precision = resolve_date(m, published, future)
+            if not chained and future is False and tense == "near" and published and event_date:
+                ahead = resolve_date(m, published, True)[0]  # the occurrence nearest the anchor, either side
+                if ahead and abs((ahead - published).days) < abs((event_date - published).days):
+                    event_date = ahead
             span = (start, m.end())
+            if (m["day"] and not m["year"] or m["day2"] and not m["year2"]) and (rest := _DAY_RANGE_REST.match(text, m.end())):
+                range_end = rest.end()
+                if rest["year"] and event_date:  # "July 22-23, 2024"
+                    try:
+                        event_date = event_date.replace(year=int(rest["year"]))
+                    except ValueError:
+                        event_date = None
+            elif m["year4"] and (rest := _YEAR_RANGE_REST.match(text, m.end())) and (
+                    rest["word"] != "and" or re.search(r"\b[Bb]etween\s$", text[max(0, m.start() - 8) : m.start()])):
+                range_end = rest.end()
+            if bare and published and (of_year := _OF_RELATIVE_YEAR.match(text, m.end())):
+                shift = {"this": 0, "last": -1, "next": 1}[of_year["rel"]]  # "in January of this year"
+                event_date = date(published.year + shift, _MONTHS[m["mname"].rstrip(".").lower()], 1)
+                span = (start, of_year.end())
+            elif (m["weekday"] or m["dayword"] or (m["rel"] and m["unit"] in _WEEKDAY_NAMES.split("|"))) and (
+                    part := _PART_OF_DAY.match(text, m.end())):
+                span = (start, part.end())  # "Wednesday morning", "late Tuesday night"
         if span[0] in taken:
             continue
         taken.add(span[0])
-        if event_date is not None and not (chained and m.direction in ("after", "before")):
+        consumed = max(span[1], range_end)
+        if event_date is not None and not (chained and m.direction in ("after", "before", "ago")):
             previous = (event_date, precision)  # "two days after the strike" dates the strike, not the story
         description = DATELINE.sub("", text[s_start:s_end])
         events.append(DatedEvent(event_date, precision, text[span[0] : span[1]].strip(), description, s_start, s_end,

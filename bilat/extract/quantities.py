@@ -44,11 +44,12 @@ UNITS = {
     "aircraft": "aircraft", "jets": "aircraft", "warplanes": "aircraft", "planes": "aircraft", "fighter jets": "aircraft",
     "bombers": "aircraft", "helicopters": "helicopters", "tanks": "tanks", "vehicles": "vehicles",
     "armored vehicles": "vehicles", "warships": "ships", "ships": "ships", "vessels": "ships",
+    "destroyers": "ships", "frigates": "ships", "submarines": "ships", "tankers": "ships", "cargo ships": "ships",
     "barrels a day": "barrels_per_day", "barrels per day": "barrels_per_day", "bpd": "barrels_per_day",
     "barrels": "barrels", "tons": "tonnes", "tonnes": "tonnes", "megawatts": "MW", "mw": "MW", "gigawatts": "GW",
     "cubic meters": "cubic_meters", "cubic metres": "cubic_meters", "bcm": "cubic_meters",
     "cubic meters per second": "cubic_meters_per_second", "cubic metres per second": "cubic_meters_per_second",
-    "pounds": "pounds", "kilograms": "kg", "kg": "kg", "liters": "liters", "litres": "liters", "gallons": "gallons",
+    "pounds": "pounds", "kilograms": "kg", "kilos": "kg", "kg": "kg", "liters": "liters", "litres": "liters", "gallons": "gallons",
     "degrees celsius": "celsius", "degrees": "degrees",
     "dollars": "USD", "us dollars": "USD", "euros": "EUR", "dinars": "IQD", "rials": "IRR", "lira": "TRY",
     "countries": "countries", "nations": "countries", "states": "countries", "governments": "countries",
@@ -82,6 +83,7 @@ BOUNDS = {
     "toward": "about", "towards": "about", "an average of": "about",
     "up to": "up_to", "as many as": "up_to", "as much as": "up_to", "at most": "up_to", "no more than": "up_to",
     "a maximum of": "up_to", "not more than": "up_to",
+    "beyond": "more_than", "as high as": "up_to", "as low as": "at_least",
     "fewer than": "less_than", "less than": "less_than", "under": "less_than", "below": "less_than",
     "just under": "less_than",
 }
@@ -125,6 +127,14 @@ _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) 
 _UNIT_AFTER = re.compile(rf"\s(?P<mods>(?:{_MOD}\s(?:(?:and|or)\s(?={_MOD}\s))?){{0,5}}?)(?P<unit>(?i:{_UNIT_ALT}))\b(?!-)")
 _OF_UNIT = re.compile(rf"\sof\s(?:the|his|her|their|its|our|these|those)\s(?:[\d,]+\s|(?i:{_WORD_NUMBER})\s)?"
                       rf"(?P<mods>(?:{_MOD}\s){{0,3}}?)(?P<unit>(?i:{_UNIT_ALT}))\b")
+# Any other plural noun after a number is counted in its own name ("450 passengers", "12 media outlets",
+# "11,654 intelligence-based operations"): the unit list grows with the text. Not words in -s that are no
+# countable nouns ("its", "various", "crisis", "others").
+_NOUN_AFTER = re.compile(rf"\s(?P<mods>(?:{_MOD}\s){{0,3}}?)(?:[a-z]+-)*(?P<noun>[a-z]{{2,}}[^\Wsu\d_]s)\b(?![-'’])")
+_NOT_NOUNS = frozenset(_STOP.split("|")) | {
+    "always", "perhaps", "sometimes", "besides", "whereas", "towards", "afterwards", "upwards", "backwards", "forwards",
+    "overseas", "others", "thus", "plus", "unless", "yes", "news", "means", "whereabouts", "series", "species", "ones"}
+_NOT_NOUN_ENDINGS = ("ous", "ics", "ways", "wards")
 _OF_THEM = re.compile(r"\sof\s(?:them|those|these)\b")
 _PERCENT_AFTER = re.compile(r"\s?(?P<pct>%|(?i:percent|per\scent)\b|(?i:percentage\spoints?)\b)")
 _HYPHEN_AFTER = re.compile(rf"-(?P<hunit>{'|'.join(HYPHEN_UNITS)})\b(?P<old>-old)?")
@@ -136,15 +146,17 @@ _BOUND_ALT = "|".join(re.escape(b) for b in sorted(BOUNDS, key=len, reverse=True
 _BOUND_BEFORE = re.compile(rf"(?:^|[\s(])(?P<bound>(?i:{_BOUND_ALT}))\s$")
 _DETERMINER_BEFORE = re.compile(r"\b(?i:the|our|their|its|his|her|these|those|both|all|your|my|whose|each|every|which|first|past|next|last|"
                                 r"previous|coming|following|other)\s$")
-_SCOPE_BEFORE = re.compile(r"\b(?i:first|last|past|next|previous|coming|following|over|within|during|throughout|in)\s(?:the\s)?$")
+_SCOPE_BEFORE = re.compile(r"(?<!\bto\s)(?<!\bwill\s)(?<!\bwould\s)\b(?i:first|last|past|next|previous|coming|following|over|within|during|throughout|in)\s(?:the\s)?$")
 _OFFSET_AFTER = re.compile(r"\s(?:later|earlier|before|after|ago|afterwards|beforehand|previously|prior|on|into|since|from\snow)\b"
                            r"|\sof\s(?!age\b)")
 _ADDS_UP = re.compile(r"\b(?:add|adds|added|adding|amount|amounts|amounted|amounting)\s$", re.I)
 _COORD_BEFORE = re.compile(r"(?:\b(?:and|or|to|from|with|by|while|but|versus|vs\.?)|,)\s$")
-_CASUALTY_AFTER = re.compile(r"\s(?:(?:were|was|have\sbeen|had\sbeen|are|being)\s)?(?:killed|wounded|injured|dead|hurt)\b")
-_CASUALTY_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|kill|wound|injure)\s$")
+_CASUALTY_AFTER = re.compile(r"\s(?:of\s(?:whom|them|those)\s)?(?:(?:were|was|have\sbeen|had\sbeen|has\sbeen|are|being|been)\s)?(?:(?:found|reported|confirmed)\s)?"
+                             r"(?:killed|wounded|injured|dead|hurt)\b|\s(?:(?:have|had|has)\s)?(?:died|lost\stheir\slives)\b")
+_CASUALTY_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|kill|wound|injure)\s$"
+                              r"|\b(?:killing|deaths?|bodies|injuries\sto|injury\sto)\s(?:of\s)?$")
 _CASUALTY_UNITS = {"dead", "killed", "wounded", "injured"}
-_TOLL = re.compile(r"\b(?:kill|kills|killed|killing|wound|wounds|wounded|wounding|injur(?:e|es|ed|ing)|dead|died|slain|"
+_TOLL = re.compile(r"\b(?:kill|kills|killed|killing|wound|wounds|wounded|wounding|injur(?:e|es|ed|ing|ies)|dead|died|slain|bodies\sof|"
                    r"massacred|executed)\b", re.I)
 _KILLING = re.compile(r"\b(?:kill|kills|killed|killing|executed|executing|execute|hanged|hanging|dead|died|slain|massacred)\b", re.I)
 _ATTACKING = re.compile(r"\b(?:attack|attacks|attacked|attacking|struck|hit|targeted|shelled|bombed|fired)\b", re.I)
@@ -153,7 +165,7 @@ _DESIGNATION = re.compile(r"\b[A-Z]{1,3}(?:/[A-Z]{1,3})?-\d+\b")  # F-16, F/A-18
 _TIME_OF_DAY = re.compile(r"^(?::\d|\s?[ap]\.m\.|\s?GMT\b|\s?(?:local\s)?time\b)")
 _AGE = re.compile(r"\b[A-Z][\w'’-]+,\s$")
 _CUES = ((re.compile(r"\btroop\b|\bpresence\b", re.I), "troops"),
-         (re.compile(r"\b(?:population|attendance|turnout|crowds?)\b", re.I), "people"))
+         (re.compile(r"\b(?:population|attendance|turnout|crowds?|deaths|death\stoll|casualties)\b", re.I), "people"))
 _YEAR_LIKE = re.compile(r"\b(?:in|since|until|of)\s$")
 _NAME_BEFORE = re.compile(r"\b[A-Z][a-z]+\.?\s$")
 _FUNCTION_WORDS = frozenset(_STOP.split("|")) | {"between", "some", "about", "nearly", "almost", "only"}
@@ -267,8 +279,12 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     bound_match = _BOUND_BEFORE.search(before)
     bound = BOUNDS[bound_match["bound"].lower()] if bound_match else None
     bound_start = max(s_start, start - 40) + bound_match.start("bound") if bound_match else start
+    if bound == "about" and (outer := _BOUND_BEFORE.search(text, max(s_start, bound_start - 20), bound_start)):
+        bound, bound_start = BOUNDS[outer["bound"].lower()], max(s_start, bound_start - 20) + outer.start("bound")  # "up to about $47,000"
     if bound == "up_to" and _ADDS_UP.search(text[max(0, bound_start - 12) : bound_start]):
         bound = None  # "adds up to $10.15 billion" is a total, not a ceiling
+    if is_word and num[:1].isupper() and re.search(r"[A-Za-z]\s$", before):
+        return None  # a capitalised number word inside a sentence is a name: "the Group of Seven", "the Big Three"
     if is_word and not bound and _DETERMINER_BEFORE.search(before) and not _HYPHEN_AFTER.match(after):
         return None  # "the two nations", "our two countries", "the first six months" (but "the six-day visit")
     last_word = re.split(r"[\s-]", num.lower())[-1]
@@ -297,7 +313,8 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     elif hyphen := _HYPHEN_AFTER.match(after):
         unit = "years" if hyphen["old"] else HYPHEN_UNITS[hyphen["hunit"]]  # "a six-day visit", "a 26-year-old pilot"
         unit_start, end = end + 1, end + hyphen.end()
-    elif unit_m := _UNIT_AFTER.match(after):
+    elif (unit_m := _UNIT_AFTER.match(after)) and not ((noun := _countable_noun(after)) and noun.end() <= unit_m.start("unit")
+                                                              and re.search(r"\s(?:and|or)\s", after[noun.end() : unit_m.start("unit") + 1])):
         unit = UNITS[unit_m["unit"].lower()]
         if unit == "fighters" and _DESIGNATION.search(unit_m["mods"]):
             unit = "aircraft"  # "two Navy F/A-18 fighters"
@@ -339,7 +356,15 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
         return _Candidate(bound_start, end + times.end(), value, "attacks", None, bound, s_index, multiplier)
     if re.search(r"\b(?:a|an|A|An)\s$", before):
         return None  # "a 50-50 split", "a 2-1 vote"
-    casualty = bool(_CASUALTY_BEFORE.search(before) or _CASUALTY_AFTER.match(after))
+    if noun := _countable_noun(after):
+        clause_after = re.split(r"[,;.]", after[noun.end() : noun.end() + 80], maxsplit=1)[0]
+        toll = _TOLL.search(clause_after)
+        # a toll counts people: "21 passengers and four troops died", not "rescued 190 passengers and killed 30 ..."
+        toll = toll and not re.search(r"\b(?:and|but|or|then)\s$", clause_after[: toll.start()])
+        toll = toll or _TOLL.search(text, max(s_start, start - 40), start)  # "killed three soldiers, two police officers"
+        unit = "people" if toll or _CASUALTY_BEFORE.search(before) else noun["noun"]
+        return _Candidate(bound_start, end + noun.end(), value, unit, end + noun.start("noun"), bound, s_index, multiplier)
+    casualty = bool(_CASUALTY_BEFORE.search(text, max(s_start, bound_start - 40), bound_start) or _CASUALTY_AFTER.match(after))
     linked = casualty or _COORD_BEFORE.search(before) or _OF_THEM.match(after) or re.match(r"\s(?:others|more)\b", after)
     if not (bound or scale or "," in num or linked or _RANGE_NEXT.match(after)):
         return None
@@ -348,6 +373,13 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     if tail := re.match(r"\sothers\b", after) or _OF_THEM.match(after):
         end += tail.end()
     return _Candidate(bound_start, end, value, None, None, bound, s_index, multiplier, casualty=casualty)
+
+
+def _countable_noun(after: str) -> re.Match | None:
+    noun = _NOUN_AFTER.match(after)
+    if noun and noun["noun"] not in _NOT_NOUNS and not noun["noun"].endswith(_NOT_NOUN_ENDINGS):
+        return noun
+    return None
 
 
 def _resolve_ranges(text: str, found: list[_Candidate]) -> None:
