@@ -475,6 +475,18 @@ class _ArticleEntities:
             else:
                 i += 1
 
+    def _dateline_city(self) -> tuple[int, int, str] | None:
+        """(first token, end token, place id) of the dateline's city when the gazetteer knows it."""
+        match = DATELINE.match(self.text)
+        if not match:
+            return None
+        city = match["dateline"].split(",")[0].strip()
+        eid = self.gaz.phrases.get(tuple(t.text for t in tokenize(city.title())))
+        n = len(tokenize(city))
+        if not eid or self.gaz.entities[eid].kind not in {"place", "country"} or n > len(self.tokens):
+            return None
+        return 0, n, eid
+
     def _dateline_country(self) -> str | None:
         """The country of the dateline city ("BAGHDAD —" -> IRQ), when the text starts with one."""
         match = DATELINE.match(self.text)
@@ -617,6 +629,8 @@ class _ArticleEntities:
         for i, j, eid in self.gaz_at.values():
             if self.gaz.entities[eid].kind != "person" and not any(s <= i < e for s, e, _, _ in spans):
                 spans.append((i, j, eid, "gazetteer"))
+        if (city := self._dateline_city()) and not any(s <= city[0] < e for s, e, _, _ in spans):
+            spans.append((*city, "gazetteer"))  # "AMMAN —": the gazetteer's Amman, written in capitals
         for s, e, eid, method in sorted(spans):
             start, end = self.tokens[s].start, self.tokens[e - 1].end
             out.mentions.append(Mention(eid, self.text[start:end], start, end, self.sentences.of(start), method))
