@@ -156,6 +156,7 @@ def recognize(recognizer: Recognizer, text: str, sentences: SentenceIndex, findi
     return [ModelSpan(s + span.start, s + span.end, span.label) for s, e in candidates for span in recognizer(text[s:e])]
 
 
+_ORG_TAILS = {"Society", "Association", "Foundation", "Federation", "Institution", "University", "Group", "Network"}
 WINDOW_WORDS = 6  # words read either side of a capitalised word the rules left unexplained
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*")
 _NEVER_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I", "This", "That", "His", "Her",
@@ -289,6 +290,8 @@ class _Merge:
         return self._lower_places
 
     def resolve(self, label: str, surface: str) -> Entity | None:
+        if label in PERSON_LABELS and surface.split()[-1] in self.gaz.body_heads | _ORG_TAILS:
+            return self.organization(surface)  # "Red Crescent Society" is a body, whatever the model says
         if label in PERSON_LABELS:
             return self.person(surface)
         if label in ORG_LABELS:
@@ -314,6 +317,7 @@ def add_model_entities(
     # what the rules read as a title ("Secretary of State") is no one's name either
     taken = [(m.start, m.end) for m in mentions] + [(r.start, r.end) for r in findings.roles]
     added: list[Entity] = []
+    same_words = {m.surface.lower(): merge.entities[m.entity_id] for m in mentions if m.entity_id in merge.entities}
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         start, end = _trim(text, span.start, span.end)
         surface = text[start:end]
@@ -324,15 +328,17 @@ def add_model_entities(
             surface = text[start:end]
             if start >= end or not surface[:1].isupper():
                 continue
-        if any(s < end and start < e for s, e in taken):
-            continue
-        entity = merge.resolve(span.label, surface)
+        if any(s < end and start < e for s, e in taken) or sentences.of(start) != sentences.of(end - 1):
+            continue  # what the rules found stands; a span across a sentence end ("on X. Militants") is no name
+        # the same words already name an entity of this article ("Quetta" the place, not a second one)
+        entity = same_words.get(surface.lower()) or merge.resolve(span.label, surface)
         if entity is None:
             continue
         if entity.entity_id not in merge.entities:
             merge.entities[entity.entity_id] = entity
             added.append(entity)
         mentions.append(Mention(entity.entity_id, surface, start, end, sentences.of(start), "model"))
+        same_words.setdefault(surface.lower(), entity)
         taken.append((start, end))
     # As the rules do: the countries that people, bodies and places belong to are actors too.
     implied = {e.country_code for e in added if e.country_code}
