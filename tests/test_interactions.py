@@ -70,3 +70,10 @@ def test_the_expulsion_of_a_force_is_aimed_at_its_state():
     coded = _coded("Iraq demanded the expulsion of the U.S. military on Sunday. Iraq ordered the expulsion of Turkish diplomats.")
     assert ("IRQ", "SANCTION", "TUR") in coded or ("IRQ", "COERCE", "TUR") in coded
     assert not any(s in {"USA", "TUR"} and t == "IRQ" for s, _, t in coded)
+
+
+def test_an_actor_listed_after_a_prepositions_object_is_no_subject():
+    coded = _coded("President Donald Trump imposed 25% tariffs on Canadian and Mexican exports on Monday, "
+                   "then exempted the duties on cars.")
+    assert {("USA", "SANCTION", "CAN"), ("USA", "SANCTION", "MEX")} <= coded
+    assert not any(s in {"CAN", "MEX"} for s, _, _ in coded)

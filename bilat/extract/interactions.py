@@ -111,8 +111,9 @@ _LIGHT_VERB = re.compile(
     r"reached|reaches|struck|strike|mounted|waged|began|begun|resumed|continued|stepped up|completed|ordered|"
     r"approved|announced|renewed|deepen(?:ed)?|expand(?:ed)?|sent|sends|send|delivered|extended|hosted|staged|joined|"
     r"oversaw|oversee|attended|attend|led|lead|leads|open|conclude[ds]?|start(?:ed|s)?|offer|pledge|issued|expressed|"
-    r"conveyed|convey|issues|imposed|imposes)\b"
-    r"(?:\s+(?:a|an|the|its|their|new|first|further|more|two|three|several|\$?[\w.,]+(?:-\w+)?)){0,6}\s*$",
+    r"conveyed|convey|issues|imposed|imposes|imposing|impose|keeping|kept|keeps|doubl(?:ed|es|ing)|rais(?:ed|es|ing)|"
+    r"hik(?:ed|es|ing)|increas(?:ed|es|ing)|announcing|adding|added|slapp(?:ed|ing)|levied|levying|ramped up|escalated)\b"
+    r"(?:\s+(?:a|an|the|its|their|his|her|new|first|further|more|two|three|several|\$?[\w.,]+%?(?:-\w+)?)){0,6}\s*$",
     re.I,
 )
 _NOT_MODIFIERS = _PREPOSITIONS | {"and", "or", "but", "that", "which", "who", "is", "was", "were", "are", "has", "had",
@@ -368,8 +369,14 @@ class _Sentence:
         neither a place nor the object of a preposition, or the person a subject pronoun stands for."""
         text = self.text
         pronoun = _SUBJECT_PRONOUN.search(text, lo, hi)
-        candidates = [a for a in self.actors if lo <= a.start and a.end <= hi and not a.place
-                      and not _after_preposition(text, a.start, lo)]
+        candidates, objects = [], []
+        for a in (a for a in self.actors if lo <= a.start and a.end <= hi and not a.place):
+            # "tariffs on Canadian and Mexican exports": an actor listed after a preposition's object is one too.
+            if _after_preposition(text, a.start, lo) or (
+                    objects and re.fullmatch(r"\s+(?:and|or)\s+(?:the\s+)?", text[objects[-1].end : a.start])):
+                objects.append(a)
+            else:
+                candidates.append(a)
         if pronoun and (not candidates or candidates[-1].end <= pronoun.start()):
             word = pronoun.group(1).lower()
             if word in {"he", "she"}:
