@@ -628,10 +628,14 @@ class _Sentence:
             # "Turkey agreed on Thursday to pause its offensive in northeastern Syria": what is agreed to is no party
             # to the agreement; the other side is the article's other state.
             return source, self.counterpart(source)
-        if target is None and not (symmetric and cue.noun):
-            # A joint noun names its other side with "with", "between" or a joint modifier, never as a plain object
-            # ("the G7 talks bring together ministers from Britain …").
+        if target is None:
             target = self.object(end, source)
+            if target is not None and symmetric and cue.noun and (
+                len(self.listed_after(target)) > 1 or target.entity_id.startswith("place:")
+            ):
+                # A joint noun's other side is no list of members and no town it is held in ("the G7 talks bring
+                # together ministers from Britain, Canada …", "talks in Jeddah"); a capital stands for its state.
+                target = None
         if target is None and not symmetric and _IT_OBJECT.match(text, end):
             # "accused Israel of … and called on it to withdraw": the pronoun stands for the last object of a verb.
             objects = [a for a in self.actors if self.start <= a.start and a.end <= at and a.actor != source.actor and not a.place
