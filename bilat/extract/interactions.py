@@ -51,6 +51,15 @@ SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 _COMPOUND = re.compile(r"[-‐–](?:backed|aligned|allied|funded|sponsored|based|linked|affiliated|controlled|held|"
                        r"friendly|supported|trained|armed|made|brokered)\b", re.I)
 _LED = re.compile(r"(.+?)[-‐–]led\b")
+# "the Syrian Kurdish militia", "Pakistani Taliban fighters": the country names where a non-state group is from.
+_GROUP_NOUN = re.compile(r"(?:\s+(?-i:[A-Z])[\w-]+){0,2}\s+(?:militias?|rebels?|insurgents?|militants?|separatists?|fighters|"
+                         r"jihadists?|guerrillas?|gunmen|extremists|terrorists|opposition)\b", re.I)
+# "the Gulf of Guinea", "the Sea of Japan", "Mexico City": a place whose name holds a state's, not the state.
+_PLACE_OF = re.compile(r"\b(?:Gulf|Bay|Sea|Strait|Straits|Horn|Cape|Lake|Isle|Port|Canal|Coast)\s+of\s+(?:the\s+)?$")
+_PLACE_AFTER = re.compile(r"\s+(?:City|Canal|Strait|Straits|Sea|Gulf|Basin|Valley|Desert)\b")
+# "Pakistan's National Security Committee", "Somalia's National Intelligence and Security Agency": a body the text
+# gives a state owns acts for that state, in every mention.
+_OWNER = re.compile(r"['’]s\s+(?:own\s+|new\s+|top\s+|state[-\s]run\s+)?(?:the\s+)?$")
 _PRIVATE = re.compile(r"\s+(?:oil\s+|energy\s+|private\s+)?(?:companies|company|firms?|businesses|businessmen|investors|citizens|"
                       r"nationals|civilians?|contractors?|tourists|students|journalists|pilgrims|refugees|families|"
                       r"voters|protesters|demonstrators)\b", re.I)
@@ -85,7 +94,10 @@ _RELATIVE = re.compile(r",?\s*(?:who|which)\s*$", re.I)
 _GERUND_LEAD = re.compile(r"\b(?:after|before|while|when|since|by|upon|without)\s+$", re.I)
 _PARTICIPLE_LEAD = re.compile(r"\s*(?:saying|adding)\b", re.I)
 _PARTICIPLE_CLAUSE = re.compile(r",\s+(?!(?:including|according|during|following|concerning|regarding)\b)[a-z]+ing\b(?!.*,\s+[a-z]+ing\b)", re.I)
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", re.I)
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are|stand|stands|stood|remain|remains|remained)\s+(?:\w+ly\s+)?$", re.I)
+# "The PKK, designated a terrorist group by Turkey, …": a participle in an appositive, whose "by" names who acts on
+# the noun before it.
+_APPOSITIVE_PASSIVE = re.compile(r",\s*(?:\w+ly\s+)?$")
 _AGENT = re.compile(r"\S*\s+by\b", re.I)
 
 # Nominal cues: who acts is a modifier right before the noun ("Iran's ballistic missile attack", "US drone strike"),
@@ -99,8 +111,9 @@ _LIGHT_VERB = re.compile(
     r"reached|reaches|struck|strike|mounted|waged|began|begun|resumed|continued|stepped up|completed|ordered|"
     r"approved|announced|renewed|deepen(?:ed)?|expand(?:ed)?|sent|sends|send|delivered|extended|hosted|staged|joined|"
     r"oversaw|oversee|attended|attend|led|lead|leads|open|conclude[ds]?|start(?:ed|s)?|offer|pledge|issued|expressed|"
-    r"conveyed|convey|issues|imposed|imposes)\b"
-    r"(?:\s+(?:a|an|the|its|their|new|first|further|more|two|three|several|\$?[\w.,]+(?:-\w+)?)){0,6}\s*$",
+    r"conveyed|convey|issues|imposed|imposes|imposing|impose|keeping|kept|keeps|doubl(?:ed|es|ing)|rais(?:ed|es|ing)|"
+    r"hik(?:ed|es|ing)|increas(?:ed|es|ing)|announcing|adding|added|slapp(?:ed|ing)|levied|levying|ramped up|escalated)\b"
+    r"(?:\s+(?:a|an|the|its|their|his|her|new|first|further|more|two|three|several|\$?[\w.,]+%?(?:-\w+)?)){0,6}\s*$",
     re.I,
 )
 _NOT_MODIFIERS = _PREPOSITIONS | {"and", "or", "but", "that", "which", "who", "is", "was", "were", "are", "has", "had",
@@ -151,6 +164,9 @@ _WHOM = re.compile(r"\bwhom\s*$", re.I)
 _NEAR = re.compile(r"\b(?:near|outside|close to|off)\s+(?:the\s+)?$", re.I)
 _VERB_BEFORE = re.compile(r"\b(?:[a-z]+ed|[a-z]+s)\s+(?:the\s+)?$")
 _RECEIVED = {"AID", "SUPPORT", "COOPERATE", "REQUEST", "AGREE", "CONSULT", "CONCEDE"}
+# Nouns whose "of" names who acts ("the withdrawal of Turkish troops", "a visit of"); for the others it names who is
+# acted on ("the expulsion of the U.S. military", "in support of Palestinians").
+_AGENT_OF = {"RETREAT", "CONSULT", "MOBILIZE", "COOPERATE", "AGREE", "AID"}
 _IMPLICIT_OBJECT = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "AID", "REJECT", "PROTEST", "ACCUSE", "THREATEN"}
 
 # Further readings. "PKK fighters, who": the relative pronoun's antecedent; "agreed on Thursday to pause its offensive
@@ -353,8 +369,14 @@ class _Sentence:
         neither a place nor the object of a preposition, or the person a subject pronoun stands for."""
         text = self.text
         pronoun = _SUBJECT_PRONOUN.search(text, lo, hi)
-        candidates = [a for a in self.actors if lo <= a.start and a.end <= hi and not a.place
-                      and not _after_preposition(text, a.start, lo)]
+        candidates, objects = [], []
+        for a in (a for a in self.actors if lo <= a.start and a.end <= hi and not a.place):
+            # "tariffs on Canadian and Mexican exports": an actor listed after a preposition's object is one too.
+            if _after_preposition(text, a.start, lo) or (
+                    objects and re.fullmatch(r"\s+(?:and|or)\s+(?:the\s+)?", text[objects[-1].end : a.start])):
+                objects.append(a)
+            else:
+                candidates.append(a)
         if pronoun and (not candidates or candidates[-1].end <= pronoun.start()):
             word = pronoun.group(1).lower()
             if word in {"he", "she"}:
@@ -451,6 +473,15 @@ class _Sentence:
             return person if person and person.actor != source.actor else None
         return None
 
+    def head(self, actor: _Actor | None) -> _Actor | None:
+        """The actor a phrase is about: "Turkey's rival Greece" is Greece, "Iran's ally Russia" Russia."""
+        if actor is None:
+            return None
+        nxt = next((a for a in self.actors if a.start > actor.end), None)
+        if nxt is not None and re.fullmatch(r"['’]s(?:\s+[a-z][\w-]*){1,3}\s+(?:the\s+)?", self.text[actor.end : nxt.start]):
+            return nxt
+        return actor
+
     def named_after(self, at: int, source: _Actor) -> bool:
         """Does the clause name another actor after ``at`` (one the reading did not take as the target)?"""
         hi = self.clause_end(at)
@@ -499,7 +530,20 @@ class _Sentence:
             return None
         if cue.noun:
             source = self.noun_source(lo, at)
-            agent = (_OF.match(text, end) or _BY.match(text, end)) if source is None else None
+            if symmetric and source is not None:
+                # "U.S.-Ukraine talks", "a joint Kenya-U.S. military base": both sides named as one modifier.
+                hyphened = next((a for a in self.actors if a.end <= source.start and a.actor != source.actor
+                                 and re.fullmatch(r"\s*[-‐–/]\s*", text[a.end : source.start])), None)
+                if hyphened:
+                    return hyphened, source
+            of = _OF.match(text, end) if source is None and cue.category not in _AGENT_OF else None
+            patient = next((a for a in self.actors if of and a.start == of.end()), None)
+            if patient is not None:
+                # "the expulsion of the U.S. military from Iraq", "sanctions of …": "of" names who is acted on; the
+                # one acting is the clause's subject.
+                actor = self.subject(lo, at)
+                return (actor, patient) if actor and actor.actor != patient.actor else None
+            agent = (_OF.match(text, end) or _BY.match(text, end)) if source is None and not of else None
             if agent:
                 # "the withdrawal of Turkish troops", "the combat mission of the US-led coalition": "of" names who acts.
                 source = next((a for a in self.actors if a.start == agent.end()), None)
@@ -510,7 +554,7 @@ class _Sentence:
             joint = _WITH.match(text, end) if symmetric and not definite else None
             if joint:
                 # "talks with Iran", "an agreement with the United States": the other side follows "with".
-                other = next((a for a in self.actors if a.start >= end and a.start < joint.end() + 40), None)
+                other = self.head(next((a for a in self.actors if a.start >= end and a.start < joint.end() + 40), None))
                 if source is None:
                     source = self.subject(lo, at)
                 if source is None and other is not None:
@@ -527,6 +571,15 @@ class _Sentence:
                     first = sides[0]
                     return first, next(a for a in sides if a.actor != first.actor)
         else:
+            if re.match(r"\w+ed\b", text[at:end]) and _APPOSITIVE_PASSIVE.search(text, lo, at):
+                # "The PKK, designated a terrorist group by Turkey, …": the noun before the comma is acted on by the
+                # "by" phrase ("Iran's foreign minister, Mohammad Javad Zarif, accused …" has none: a main verb).
+                patient = next((a for a in reversed(self.actors) if a.end <= at and not a.place
+                                and _APPOSITIVE_PASSIVE.fullmatch(text, a.end, at)), None)
+                by = re.compile(r"[^,;.]{0,60}?\bby\s+(?:the\s+)?").match(text, end)
+                agent = next((a for a in self.actors if by and a.start == by.end()), None)
+                if patient is not None and agent is not None:
+                    return (agent, patient) if agent.actor != patient.actor else None
             relative = _REDUCED_RELATIVE.search(text, lo, at) if re.match(r"\w+ed\b", text[at:end]) else None
             if relative and (relative.group().strip() not in {",", *_FORCE_NOUNS} or _PREPOSITION_NEXT.match(text, end)):
                 return None  # "a deal, signed in July", "the agreement signed in 2021": a participle, not an act
@@ -547,11 +600,14 @@ class _Sentence:
                 source = self.subject(self.start, hi)
         if source is None:
             return None
+        if self.pair and source.entity_id == self.pair[0] and _PAIR.match(text, source.start):
+            # "Both countries withdrew their ambassadors": each of the two acts on the other.
+            return source, _Actor(source.start, source.end, self.pair[1], self.pair[1], False)
         joint = _WITH_ACTOR.match(text, end) if symmetric else None
         if joint:
             # "signed a joint statement with the United States": the other side follows "with".
-            target = next((a for a in self.actors if a.start >= joint.end() - 1 and a.start < self.clause_end(end)
-                           and a.actor != source.actor), None)
+            target = self.head(next((a for a in self.actors if a.start >= joint.end() - 1 and a.start < self.clause_end(end)
+                                     and a.actor != source.actor), None))
         else:
             target = self.partner(source) if symmetric else None
         attack = _ATTACK_OBJECT.match(text, end) if cue.category in {"ACCUSE", "PROTEST", "SUPPORT"} and not cue.noun else None
@@ -572,7 +628,14 @@ class _Sentence:
             # "Turkey agreed on Thursday to pause its offensive in northeastern Syria": what is agreed to is no party
             # to the agreement; the other side is the article's other state.
             return source, self.counterpart(source)
-        target = target or self.object(end, source)
+        if target is None:
+            target = self.object(end, source)
+            if target is not None and symmetric and cue.noun and (
+                len(self.listed_after(target)) > 1 or target.entity_id.startswith("place:")
+            ):
+                # A joint noun's other side is no list of members and no town it is held in ("the G7 talks bring
+                # together ministers from Britain, Canada …", "talks in Jeddah"); a capital stands for its state.
+                target = None
         if target is None and not symmetric and _IT_OBJECT.match(text, end):
             # "accused Israel of … and called on it to withdraw": the pronoun stands for the last object of a verb.
             objects = [a for a in self.actors if self.start <= a.start and a.end <= at and a.actor != source.actor and not a.place
@@ -592,6 +655,8 @@ class _Sentence:
             cue.category == "ACCUSE" and _NAMED_OBJECT.match(text, end)
         ) and not _NOT_AIMED.match(text, end) and not _WHOM.search(text, max(self.start, lo - 8), lo):
             target = self.counterpart(source)
+            if target is not None and not symmetric and target.actor in {a.actor for a in self.conjuncts(source)}:
+                target = None  # "Both Pakistan and China reject the claims": the two act together, not on each other
         return (source, target) if target else None
 
     def listed_after(self, first: _Actor) -> list[_Actor]:
@@ -619,6 +684,22 @@ class _Sentence:
                 break
             listed.insert(0, a)
         return listed
+
+
+def _owned_bodies(text: str, findings: EntityFindings) -> dict[str, str]:
+    """Organisations of no known state that the text puts under one ("Somalia's National Intelligence and Security
+    Agency", "the Pakistani National Security Committee"): entity id -> the owning state."""
+    mentions = sorted(findings.mentions, key=lambda m: m.start)
+    owned: dict[str, str] = {}
+    for before, m in zip(mentions, mentions[1:]):
+        body = findings.entities[m.entity_id]
+        if body.kind != "organization" or body.country_code or findings.entities[before.entity_id].kind != "country":
+            continue
+        gap = text[before.end : m.start]
+        if _OWNER.fullmatch(gap) or re.fullmatch(r"\s+(?:the\s+)?", gap) and before.surface[:1].isupper() \
+                and before.surface.lower().endswith(("an", "i", "ese", "ish", "ch")):
+            owned.setdefault(m.entity_id, before.entity_id)
+    return owned
 
 
 def _main_pair(actors: list[_Actor]) -> tuple[str, str] | None:
@@ -654,6 +735,7 @@ def find_interactions(
         for m in groups:
             if role.start - 2 <= m.start and m.end <= role.end + 2:
                 role_country[role.person_id] = m.entity_id
+    owned = _owned_bodies(text, findings)
     by_sentence: dict[int, list[_Actor]] = {}
     people: list[_Actor] = []
     every: list[_Actor] = []
@@ -668,7 +750,14 @@ def find_interactions(
                 actor = leader
         if findings.entities[m.entity_id].kind == "person" and not actor and not _inside(m.start, quoted):
             people.append(_Actor(m.start, m.end, "", m.entity_id, False))  # "he" may stand for someone of no known state
+        if m.entity_id in owned:
+            actor = owned[m.entity_id]
         if not actor or _COMPOUND.match(text, m.end) or _PRIVATE.match(text, m.end) or _inside(m.start, quoted):
+            continue
+        if findings.entities[m.entity_id].kind == "country" and (
+            _GROUP_NOUN.match(text, m.end) or _PLACE_OF.search(text, max(0, m.start - 20), m.start)
+            or _PLACE_AFTER.match(text, m.end)
+        ):
             continue
         a = _Actor(m.start, m.end, actor, m.entity_id, is_place)
         by_sentence.setdefault(m.sentence_index, []).append(a)

@@ -1,0 +1,79 @@
+"""Interactions read from the sentence: who acts on whom, on short sentences written for these tests (rules only)."""
+
+from datetime import date
+
+from bilat.extract.pipeline import ArticleText, extract_claims, extract_entities, extract_interactions
+
+PUBLISHED = date(2024, 6, 5)
+
+
+def _coded(text: str) -> set[tuple[str, str, str]]:
+    article = ArticleText.of(text, PUBLISHED)
+    entities = extract_entities(article)
+    claims = extract_claims(article, entities)
+    return {(i.source_id, i.category, i.target_id) for i in extract_interactions(article, entities, claims.events)
+            if not i.hypothetical}
+
+
+def test_an_appositive_participle_with_by_is_read_the_right_way_round():
+    coded = _coded("The PKK, designated a terrorist group by Turkey, attacked a police station on Monday.")
+    sanctions = {(s, t) for s, c, t in coded if c == "SANCTION"}
+    assert sanctions and all(s == "TUR" and t != "TUR" for s, t in sanctions)
+
+
+def test_a_main_verb_after_an_appositive_keeps_its_subject():
+    coded = _coded("Iran's foreign minister, Mohammad Javad Zarif, accused the United States of lying on Monday.")
+    assert ("IRN", "ACCUSE", "USA") in coded
+
+
+def test_the_partner_after_with_is_the_head_not_its_possessor():
+    coded = _coded("Egypt signed an agreement with Turkey's rival Greece on Monday.")
+    assert any(c == "AGREE" and {s, t} == {"EGY", "GRC"} for s, c, t in coded)
+    assert not any("TUR" in (s, t) for s, _, t in coded)
+
+
+def test_a_place_named_after_a_state_is_not_the_state():
+    coded = _coded("Nigeria and Ghana signed an agreement on Tuesday to patrol the Gulf of Guinea.")
+    assert any(c == "AGREE" and {s, t} == {"NGA", "GHA"} for s, c, t in coded)
+    assert not any("GIN" in (s, t) for s, _, t in coded)
+
+
+def test_a_country_qualifying_a_militia_is_not_the_state_attacked():
+    coded = _coded("Turkey launched an offensive against the Syrian Kurdish militia on Wednesday.")
+    assert not any(t == "SYR" for _, _, t in coded)
+
+
+def test_tariffs_on_a_states_goods_are_a_sanction_and_a_trade_war_is_no_cooperation():
+    coded = _coded("The United States imposed new tariffs on Canadian steel on Tuesday.")
+    assert ("USA", "SANCTION", "CAN") in coded
+    coded = _coded("China escalated its trade war with Australia on Friday.")
+    assert not any(c in {"COOPERATE", "ASSAULT"} for _, c, _ in coded)
+
+
+def test_maritime_incidents_vows_and_summons():
+    assert ("CHN", "COERCE", "PHL") in _coded("Chinese coast guard ships fired water cannon at a supply boat of the Philippines on Sunday.")
+    assert ("IRN", "THREATEN", "ISR") in _coded("Iran vowed to retaliate against Israel after the strike.")
+    assert ("PAK", "PROTEST", "AFG") in _coded("Pakistan summoned the Afghan ambassador on Thursday.")
+
+
+def test_a_hyphenated_pair_names_both_sides_of_talks():
+    coded = _coded("Kenya-Somalia talks resumed in Nairobi on Monday.")
+    assert any(c == "CONSULT" and {s, t} == {"KEN", "SOM"} for s, c, t in coded)
+
+
+def test_a_joint_subject_does_not_act_on_itself():
+    coded = _coded("Pakistan and China held talks in Beijing. Both Pakistan and China rejected the claims on Monday.")
+    assert not any(c == "REJECT" and {s, t} == {"PAK", "CHN"} for s, c, t in coded)
+
+
+def test_the_expulsion_of_a_force_is_aimed_at_its_state():
+    coded = _coded("Iraq demanded the expulsion of the U.S. military on Sunday. Iraq ordered the expulsion of Turkish diplomats.")
+    assert ("IRQ", "SANCTION", "TUR") in coded or ("IRQ", "COERCE", "TUR") in coded
+    assert not any(s in {"USA", "TUR"} and t == "IRQ" for s, _, t in coded)
+
+
+def test_an_actor_listed_after_a_prepositions_object_is_no_subject():
+    coded = _coded("President Donald Trump imposed 25% tariffs on Canadian and Mexican exports on Monday, "
+                   "then exempted the duties on cars.")
+    assert {("USA", "SANCTION", "CAN"), ("USA", "SANCTION", "MEX")} <= coded
+    assert not any(s in {"CAN", "MEX"} for s, _, _ in coded)
