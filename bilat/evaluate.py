@@ -30,7 +30,8 @@ from bilat.extract.text import tokenize
 
 def fold(text: str | None) -> str:
     """Lower-case, ASCII, no punctuation, doubled letters single: 'Al-Abassi' ~ 'al-Abbasi' ~ 'Abbasi'."""
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    text = (text or "").replace("’", "'").replace("‘", "'")  # "O’Brien" ~ "O'Brien": both marks split the same way
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9 ]+", " ", text)
     text = re.sub(r"\b(?:al|el|the)\b", " ", text)  # as whole words, wherever they stand
     return re.sub(r"(\w)\1", r"\1", " ".join(text.split()))
@@ -202,7 +203,9 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
         return fold(q.text).startswith(fold(g["starts"])[:40]) and _person_matches(g["speaker"], q.speaker_id, findings)
 
     kinds = set(annotations.get("quote_kinds") or ("direct", "partial", "reported"))
-    predicted_quotes = [q for q in claims.quotes if q.kind in kinds]
+    # Only quotes given to a person are scored: annotations leave out what organisations, governments and
+    # unnamed officials say, so a quote whose speaker is no one known, or a body, can match nothing.
+    predicted_quotes = [q for q in claims.quotes if q.kind in kinds and (q.speaker_id or "").startswith("person:")]
     evaluation.add("quote speaker", name, gold_quotes, predicted_quotes, same_quote)
 
     # Quantities: value, unit and bound all right.

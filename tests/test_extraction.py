@@ -286,3 +286,45 @@ def test_ago_counts_back_from_the_publication_date():
     december = date(2019, 12, 23)
     assert _dates("A year ago, the two sides met. Talks began 10 years ago.", december) == [
         ("A year ago", "2018-01-01", "year"), ("10 years ago", "2009-01-01", "year")]
+
+
+def _quotes(text):
+    _, _, claims, _ = _run(text)
+    return [(q.kind, q.speaker_id, q.text) for q in claims.quotes if q.kind != "reported"]
+
+
+def test_straight_curly_and_mixed_quotation_marks_pair_up():
+    text = ("BAGHDAD — Iraqi Foreign Minister Fuad Hussein met reporters. \"We are aware of the situation,” Hussein said. "
+            "“We will respond,\" he added. \"Our borders are closed.\"")
+    assert _quotes(text) == [
+        ("direct", "person:fuad-hussein", "We are aware of the situation,"),
+        ("direct", "person:fuad-hussein", "We will respond,"),
+        ("direct", "person:fuad-hussein", "Our borders are closed."),
+    ]
+
+
+def test_a_speaker_who_is_no_known_person_is_not_the_nearest_name():
+    text = ("ANKARA — Turkish President Recep Tayyip Erdogan spoke with Iraqi President Abdul Latif Rashid. "
+            "“The calls were tense,” a senior Iraqi official said. The Foreign Ministry said, “Talks will go on.”")
+    assert [speaker for _, speaker, _ in _quotes(text)] == [None, None]
+
+
+def test_attribution_after_with_an_appositive_and_before_with_a_possessor():
+    text = ("BAGHDAD — “The border is secure,” said Qassim al-Araji, the national security adviser. "
+            "Turkish President Recep Tayyip Erdogan's communication chief, Fahrettin Altun, on Monday tweeted, “We trust Baghdad.” "
+            "Iraqi Prime Minister Mustafa al-Kadhimi thanked Erdogan for his visit and said, “We look forward to more.”")
+    speakers = [speaker for _, speaker, _ in _quotes(text)]
+    assert speakers[:2] == ["person:qasim-al-araji", "person:fahrettin-altun"]
+    assert speakers[2] == "person:mustafa-al-kadhimi"  # not Erdogan, whom he thanked
+
+
+def test_an_unattributed_quote_continues_the_reported_speaker_before_it():
+    text = ("ISLAMABAD — Pakistan's envoy to the United Nations, Munir Akram, said Kabul was failing to act. "
+            "“The Kabul authorities have failed to address the threat.” Officials in Kabul did not respond.")
+    assert _quotes(text) == [("direct", "person:munir-akram", "The Kabul authorities have failed to address the threat.")]
+
+
+def test_a_definite_description_speaks_for_the_person_named_before():
+    text = ("WASHINGTON — Secretary of State Marco Rubio spoke aboard his plane. “It diverts attention,” Rubio told VOA. "
+            "“We could spend more time on the Indo-Pacific,” the top U.S. diplomat noted.")
+    assert [speaker for _, speaker, _ in _quotes(text)] == ["person:marco-rubio", "person:marco-rubio"]

@@ -46,8 +46,8 @@ def extract_entities(article: ArticleText, gaz: Gazetteer | None = None, recogni
 
 
 def extract_claims(article: ArticleText, entities: EntityFindings) -> Claims:
-    quotes = find_quotes(article.text, article.sentences, entities.mentions)
-    quotes += find_reported_statements(article.text, article.sentences, entities.mentions)
+    reported = find_reported_statements(article.text, article.sentences, entities.mentions)
+    quotes = find_quotes(article.text, article.sentences, entities.mentions, reported) + reported
     return Claims(
         quotes=sorted(quotes, key=lambda q: q.start),
         quantities=find_quantities(article.text, article.sentences),

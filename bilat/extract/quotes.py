@@ -29,13 +29,12 @@ BARE_REPORTING_VERBS = (
 )
 _SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She|the (?:minister|secretary|ambassador|general|commander|president|prime minister|spokesman|spokeswoman|envoy|king|official))\b")
-_QUOTE = re.compile(r"“(?P<curly>[^”]{2,2000})”|\"(?P<straight>[^\"\n]{2,2000})\"")
 _WHEN = (r"(?:\s(?:on|late on|early on)\s\w+day|\s(?:earlier\s|later\s)?(?:last|this|next)\s(?:week|month|year)|\s(?:earlier|later)"
          r"|\s(?:in|at|during)\s(?:a|an|the)\s[\w-]+(?:\s[\w-]+)?|\s(?:in|at|from)\s[A-Z][\w-]+)?")
 # "told reporters that", "told lawmakers on Tuesday that": whom it was said to
 _AUDIENCE = r"(?:\s(?:to\s)?(?:reporters|journalists|lawmakers|legislators|parliament|Congress|senators|officials|troops|him|her|them|us|the \w+))?"
-_REPORTED = re.compile(rf"\s(?:\w+ly\s)?(?P<verb>{SPEECH_VERBS}){_AUDIENCE}{_WHEN},?\s(?:that\s)(?P<content>[^“\"]+)")
-_BARE_REPORTED = re.compile(rf"\s(?:\w+ly\s)?(?P<verb>{BARE_REPORTING_VERBS}){_WHEN},?\s(?!(?:that|to|in|on|at|for|by|with|after|before|during|of|as|so|and|but|yesterday|today|tonight|earlier|later)\b)(?P<content>[\w$][^“\"]+)")
+_REPORTED = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{SPEECH_VERBS}){_AUDIENCE}{_WHEN},?\s(?:that\s)(?P<content>[^“\"]+)")
+_BARE_REPORTED = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{BARE_REPORTING_VERBS}){_WHEN},?\s(?!(?:that|to|in|on|at|for|by|with|after|before|during|of|as|so|and|but|yesterday|today|tonight|earlier|later)\b)(?P<content>[\w$][^“\"]+)")
 _ACCORDING_BEFORE = re.compile(r"^(?:\W*)According to (?P<speaker>[^,]{2,80}), (?P<content>.+?)[.!?]?$", re.S)
 _ACCORDING_AFTER = re.compile(r"^(?P<content>.+?),? according to (?P<speaker>[^,.]{2,80})[.!?]?$", re.S)
 #: Between a quote and the next one of the same speaker: no other person is named, and not too far.
@@ -56,52 +55,185 @@ def _people(mentions: list[Mention]) -> list[Mention]:
     return [m for m in mentions if m.entity_id.startswith("person:")]
 
 
-def _speaker_near(text: str, people: list[Mention], lo: int, hi: int, prefer_last: bool,
-                  sentences: SentenceIndex | None = None, speakers: list[str] | None = None, anchor: int | None = None) -> str | None:
-    inside = [m for m in people if lo <= m.start and m.end <= hi]
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(opening mark, just after the closing mark) of each pair of double quotation marks, straight, curly or
+    mixed ('"I’m aware of the situation,” he said'). A mark after a space and before a word opens, one after a
+    word and before a space or punctuation closes, whatever its shape. A quote still open when the next one opens ran to the end of its paragraph (copy without line breaks
+    opens every paragraph of a long quotation anew): it ends where the next begins."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for mark in re.finditer(r"[“”\"]", text):
+        i, c = mark.start(), mark.group()
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        left = before.isspace() or before in "([{—–/-"
+        right = after.isspace() or after in ".,;:!?)]}—–"
+        if left != right:  # the mark's place says what it is, whatever its shape
+            opening = left
+        else:  # else its shape; a straight mark closes the quote that is open
+            opening = c == "“" or (c == '"' and open_at is None)
+        if opening:
+            if open_at is not None and text[open_at + 1 : i].strip():
+                spans.append((open_at, i))
+            open_at = i
+        elif open_at is not None:
+            spans.append((open_at, i + 1))
+            open_at = None
+    return [(o, c) for o, c in spans if 2 <= c - o <= MAX_QUOTE]
+
+
+#: A quote longer than this is two quotes whose marks were lost or mismatched, not one.
+MAX_QUOTE = 1500
+# The speaker phrase of an attribution: a few words, no clause punctuation.
+# A period inside a name or title: an initial or initialism ("U.N.", "J."), a title's abbreviation ("Gen.")
+_ABBREVIATED = r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sen|Rep|Gov|Maj|Brig|Adm|Sgt|Capt|Jr|Sr|St)\.|\b[A-Z]\.|\.(?=\S))"
+_WORDS = rf"(?:{_ABBREVIATED}|[^,.;:!?“”\"()])"
+_WHO = rf"{_WORDS}{{1,80}}?(?:,{_WORDS}{{1,80}}?,)?"
+_WHO_AFTER_VERB = rf"(?:{_ABBREVIATED}|[^.;:!?“”\"()]){{1,120}}?"
+# '…,” Austin said.' / '…,” the ministry said in a statement.' / '…,” he told VOA.'
+_NOT_WHO = r"(?=[^\s,])(?!(?:and|but|or|while|as|which|who|that|then|so|because|if|when|after|before|since|although|with)\b)"
+_TAIL_WHO_VERB = re.compile(rf"^[\s,]*{_NOT_WHO}(?P<who>{_WHO})\s(?:[a-z]+ly\s)?(?P<verb>{SPEECH_VERBS}|asked|tweeted|posted|wrote)\b")
+# '…,” said Macharia.' / '…,” said Liu Pengyu, the embassy spokesperson.'
+_TAIL_VERB_WHO = re.compile(rf"^[\s,]*(?P<verb>said|says|added|asked|wrote|continued|recalled|explained)\s(?P<who>{_WHO_AFTER_VERB})(?=[.,;!?]|\s(?:on|in|at|during|after|before|when|while|from)\b|$)")
+# 'Austin said, “…”' / 'Austin told VOA: “…”' / 'he said on Tuesday, “…”'
+_HEAD = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{SPEECH_VERBS}|asked|tweeted|posted|wrote|continued|saying|adding)\b"
+                   rf"(?:\s(?!that\b)[^,:“”\"]{{0,60}})?(?:\s*[,:]|\sthat)\s*$")
+_NAME = r"[A-Z][\w’'.-]*(?:\s(?:[A-Z][\w’'.-]*|al|bin|de|van|von|der|ul))*"
+_HEAD_VERB_WHO = re.compile(rf"\b(?:said|says|added|asked|wrote)\s(?P<who>{_NAME}(?:,[^,“”\"]{{1,80}})?)\s*[,:]\s*$")
+# '… a “salami slicing” strategy, said Alexander Vuving, a professor …' / '…, Vuving said.': the sentence's own
+# attribution, at its end, for a few words quoted inside it
+_CLOSING_VERB_WHO = re.compile(rf",\s(?:said|says|added)\s(?P<who>{_WHO_AFTER_VERB})(?:[.!?]|,\s[^,]*[.!?]?)?$")
+_CLOSING_WHO_VERB = re.compile(rf",\s{_NOT_WHO}(?P<who>{_WHO})\s(?:said|says|added|wrote|forecast|predicted)(?:\s[^,]{{0,40}})?[.!?]?$")
+_PERSON_PRONOUN = re.compile(r"^(?:he|she|He|She)$")
+# "the top U.S. diplomat", "the Taliban foreign ministry spokesperson": one person, already named; not "the
+# officials" nor "a senior official", who are no one the article names
+_TITLE_REFERENCE = re.compile(r"^the (?:[\w.’'-]+\s){0,5}(?:minister|secretary|diplomat|spokes(?:man|woman|person)|envoy|"
+                              r"ambassador|president|premier|chancellor|leader|chief|general|commander|lawmaker|senator|"
+                              r"congress(?:man|woman)|governor|mayor|analyst|professor|judge|prosecutor|king|queen|prince|"
+                              r"emir|director|adviser|advisor|chair(?:man|woman)?|negotiator|official)$", re.I)
+# Sentence openings that attribute nothing: "But", "And", "Still" are no speakers.
+_LEAD = re.compile(r"^(?:(?:But|And|Still|However|Then|Later|Meanwhile|So|Yet|Now|Also),?\s+)+")
+
+
+def _speaker_of_phrase(text: str, people: list[Mention], lo: int, hi: int, sentences: SentenceIndex,
+                       spoken: list[Quote], first: bool) -> tuple[bool, str | None]:
+    """The speaker an attribution phrase names: (whether the phrase names a speaker at all, the person or None).
+    A person named in it; a pronoun or "the minister" resolved to the subject or the last speaker; anything
+    else — an organisation, a government, "a senior official" — is a speaker that is no known person (None),
+    never the nearest person named."""
+    while lo < hi and text[lo] in " ,":
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    if lead := _LEAD.match(text[lo:hi]):
+        lo += lead.end()
+    phrase = text[lo:hi]
+    inside = [m for m in people if lo <= m.start and m.end <= hi
+              and (not _POSSESSIVE.match(text, m.end) or _OWN_VOICE.match(text, m.end))]
     if inside:
-        return (inside[-1] if prefer_last else inside[0]).entity_id
-    if pronoun := _PRONOUN.search(text, lo, hi):
-        if sentences is not None:  # the subject or last speaker before the quote, not whoever was named last
-            return _pronoun_speaker(text, people, sentences, min(pronoun.start(), anchor if anchor is not None else lo), speakers or [])
-        before = [m for m in people if m.end <= lo]
-        return before[-1].entity_id if before else None
-    return None
+        return True, (inside[0] if first else inside[-1]).entity_id
+    if _PERSON_PRONOUN.match(phrase) or _TITLE_REFERENCE.match(phrase):
+        return True, _pronoun_speaker(text, people, sentences, lo, spoken)
+    if not phrase or len(phrase.split()) > 12:
+        return False, None
+    return True, None
 
 
-def find_quotes(text: str, sentences: SentenceIndex, mentions: list[Mention]) -> list[Quote]:
-    people = _people(mentions)
+_POSSESSIVE = re.compile(r"['’]s?\b")
+# "Sudani’s office said", "in a post on Trump’s account": the person speaks through them
+_OWN_VOICE = re.compile(r"['’]s?\s(?:\w+\s)?(?:office|statement|account|post|website|press office)\b")
+
+
+def _speaker_near(text: str, people: list[Mention], lo: int, hi: int) -> str | None:
+    """The subject of a sentence that quotes a few words: the first person named before them."""
+    inside = [m for m in people if lo <= m.start and m.end <= hi]
+    return inside[0].entity_id if inside else None
+
+
+def _inside(spans: list[tuple[int, int]], m: Mention) -> bool:
+    return any(o < m.start and m.end < c for o, c in spans)
+
+
+def find_quotes(text: str, sentences: SentenceIndex, mentions: list[Mention], statements: list[Quote] = ()) -> list[Quote]:
+    """Direct and partial quotes with their speaker. ``statements`` are the article's reported statements: a
+    quote that follows one with no attribution of its own is the same speaker going on."""
+    spans = quote_spans(text)
+    people = [m for m in _people(mentions) if not _inside(spans, m)]  # a name quoted is not who speaks
     quotes: list[Quote] = []
-    for match in _QUOTE.finditer(text):
-        body = match.group("curly") or match.group("straight")
-        q_start, q_end = match.start(), match.end()
+    previous_close = 0
+    for q_start, q_end in spans:
+        closed = text[q_end - 1] in "”\""
+        body_end = q_end - 1 if closed else q_end
+        body = text[q_start + 1 : body_end]
         s_index = sentences.of(q_start)
-        s_start, _ = sentences.spans[s_index]
-        s_end = sentences.spans[sentences.of(max(q_end - 1, q_start))][1]
-        after_end = min(len(text), q_end + 120)
-        after_sentence_end = next((sentences.spans[i][1] for i in range(len(sentences.spans)) if sentences.spans[i][0] >= q_end), after_end)
-        tail_end = min(after_end, max(s_end, after_sentence_end if text[q_end:q_end + 3].lstrip().startswith((",", "”")) else s_end))
-        speaker = None
-        # '…,” Austin said.' / '…,” said Austin.' / '…,” he added.'
-        tail = text[q_end:tail_end]
-        if _SPEECH.search(tail[:80]):
-            speaker = _speaker_near(text, people, q_end, q_end + min(len(tail), 80), prefer_last=False,
-                                    sentences=sentences, speakers=[q.speaker_id for q in quotes if q.speaker_id], anchor=q_start)
-        # 'Austin said, “…”' / 'stating, “…”' / 'described it as a “…”'
-        if speaker is None and _SPEECH.search(text, s_start, q_start):
-            speaker = _speaker_near(text, people, s_start, q_start, prefer_last=False)
-        if speaker is None:
-            speaker = _speaker_near(text, people, s_start, q_start, prefer_last=False) if s_start < q_start else None
-        if speaker is None and quotes and quotes[-1].speaker_id and text[q_start - 1 : q_start] in ("", " ", "\n"):
+        s_start = sentences.spans[s_index][0]
+        head_lo = max(s_start, previous_close)
+        previous_close = q_end
+        spoken = sorted([*quotes, *(r for r in statements if r.end <= q_start)], key=lambda q: q.start)
+        said = list(quotes)  # a pronoun before a quote goes back to the quotes' speakers, not reported ones
+        named, speaker = False, None
+        # After the quote: its attribution, up to the end of the sentence or the next quote
+        tail = text[q_end : min(q_end + 200, sentences.spans[sentences.of(q_end - 1)][1])] if closed else ""
+        tail = re.split(r"[“\"]", tail, maxsplit=1)[0]
+        if body.rstrip().endswith((",", "?", "!", "—")) or tail.startswith(","):
+            for pattern, first in ((_TAIL_VERB_WHO, True), (_TAIL_WHO_VERB, False)):
+                if (m := pattern.match(tail)) and (hit := _speaker_of_phrase(
+                        text, people, q_end + m.start("who"), q_end + m.end("who"), sentences, spoken, first))[0]:
+                    named, speaker = hit
+                    break
+        # Before it: 'Said Austin: “…”', 'Austin said, “…”', 'Altun, Erdogan’s communication chief, tweeted: “…”'
+        if not named and (m := _HEAD_VERB_WHO.search(text, head_lo, q_start)):
+            named, speaker = _speaker_of_phrase(text, people, m.start("who"), m.end("who"), sentences, said, first=True)
+        if not named and (m := _HEAD.search(text, head_lo, q_start)):
+            named, speaker = True, _subject_of(text, people, sentences, head_lo, m.start(), said)
+        # Inside a sentence: 'Austin called the deal a “pause”', 'described it as “strategic”'
+        if not named and s_start < q_start and text[head_lo:q_start].strip():
+            s_end = sentences.spans[sentences.of(body_end)][1]
+            rest = text[q_end:s_end].rstrip()
+            if m := _CLOSING_VERB_WHO.search(rest) or _CLOSING_WHO_VERB.search(rest):
+                named, speaker = _speaker_of_phrase(text, people, q_end + m.start("who"), q_end + m.end("who"), sentences,
+                                                    spoken, first=m.re is _CLOSING_VERB_WHO)
+            if not named:
+                speaker = _speaker_near(text, people, s_start, q_start)
+            if speaker is None and _SUBJECT_PRONOUN_START.match(text, s_start):
+                speaker = _pronoun_speaker(text, people, sentences, s_start, said)
+            named = speaker is not None
+        if not named and spoken and spoken[-1].speaker_id and not text[head_lo:q_start].strip():
             # '“…,” Hussein said. “We now talk about …”': the same voice goes on when no one else is named
-            previous = quotes[-1]
-            others = [m for m in people if previous.end < m.start < q_start and m.entity_id != previous.speaker_id]
-            if q_start - previous.end <= CONTINUATION_GAP and not others:
+            # in the sentences between (the attribution's own sentence aside)
+            previous = spoken[-1]
+            said_in = sentences.spans[sentences.of(previous.end)][1]
+            others = [m for m in people if max(previous.end, said_in) < m.start < q_start and m.entity_id != previous.speaker_id]
+            reported_just_before = previous.kind != "reported" or previous.sentence_index == s_index - 1
+            if q_start - previous.end <= CONTINUATION_GAP and not others and reported_just_before:
                 speaker = previous.speaker_id
         words = len(body.split())
         partial = words < 6 and s_start < q_start and not text[s_start:q_start].rstrip().endswith((":", ","))
-        quotes.append(Quote(speaker, body.strip(), "partial" if partial else "direct", q_start + 1, q_end - 1, s_index))
+        quotes.append(Quote(speaker, body.strip(), "partial" if partial else "direct", q_start + 1, body_end, s_index))
     return quotes
+
+
+_SUBJECT_PRONOUN_START = re.compile(r"\s*(?:(?:But|And|Still|However|Then|Later|Also),?\s+)?(?:He|She)\b")
+
+
+def _subject_of(text: str, people: list[Mention], sentences: SentenceIndex, lo: int, verb_at: int, spoken: list[Quote]) -> str | None:
+    """Who speaks in 'X said, “…”': the last person named before the verb in its clause ('Altun, Erdogan’s
+    communication chief, tweeted'), not a possessor ('Erdogan’s') nor in a relative clause; a pronoun or "the
+    minister" resolved; else no known person (an organisation, "a senior official")."""
+    clause = text[lo:verb_at]
+    if _SUBJECT_PRONOUN.search(clause) or _SUBJECT_PRONOUN_START.match(clause):
+        return _pronoun_speaker(text, people, sentences, verb_at, spoken)
+    named = [m for m in people if lo <= m.start and m.end <= verb_at and not _POSSESSIVE.match(text, m.end)
+             and not _INSERTION_OPEN.search(text[lo:m.start]) and not _OBJECT_BEFORE.search(text, max(lo, m.start - 12), m.start)]
+    # the one just before the verb ('…, Fahrettin Altun, Monday tweeted'), else the clause's first
+    # ('Kadhimi thanked Biden for his support and said')
+    if adjacent := [m for m in named if _QUOTE_SUBJECT_GAP.match(text[m.end : verb_at].strip())]:
+        return adjacent[-1].entity_id
+    if named:
+        return named[0].entity_id
+    if _PRONOUN.search(clause):
+        return _pronoun_speaker(text, people, sentences, lo + _PRONOUN.search(clause).start(), spoken)
+    return None
 
 
 def _according_to(text: str, people: list[Mention], s_start: int, sentence: str) -> tuple[str, int, int] | None:
@@ -118,9 +250,11 @@ def _according_to(text: str, people: list[Mention], s_start: int, sentence: str)
 
 # Between the subject and the verb: nothing, an appositive (", the region's president,"), an adverb, or a first
 # clause of the same subject ("denounced the attacks and said …", "condemned the strike, saying …").
-_SUBJECT_GAP = re.compile(r"^,?(?:\s*,[^,]{1,120},)?\s*(?:(?:also|later|again|\w+ly)\s*)?"
+_SUBJECT_GAP = re.compile(r"^,?(?:\s*,[^,]{1,120},)?\s*(?:(?:also|later|again|[a-z]+ly)\s*)?"
                           r"(?:[a-z]+(?:ed|s)\b[^;:“\"]{0,160}?(?:\band|,))?$")
-_SUBJECT_PRONOUN = re.compile(r"(?:^|\s)(?:He|She|he|she)\s+(?:\w+ly\s+)?$")
+_QUOTE_SUBJECT_GAP = re.compile(r"^,?(?:\s*,[^,]{1,120},)?\s*(?:(?:also|later|again|then|earlier|[a-z]+ly|on|late|early|"
+                                r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*)*$")
+_SUBJECT_PRONOUN = re.compile(r"(?:^|\s)(?:He|She|he|she)\s+(?:[a-z]+ly\s+)?$")
 # "told reporters …", "told Kurdish television …": whom it was said to, needed before a statement without "that"
 _TOLD_AUDIENCE = (r"(?:reporters|journalists|lawmakers|legislators|parliament|Congress|senators|troops|supporters|the \w+|"
                   r"(?:[A-Z][\w-]+\s|state\s|local\s)?(?:television|TV|radio|media|newspapers?|news agency)|a news conference|Reuters|AFP|CNN|Al Jazeera|Al Arabiya|Rudaw|"
@@ -149,21 +283,27 @@ def _subject_before(text: str, people: list[Mention], s_start: int, verb_at: int
     return bool(last) and bool(_SUBJECT_GAP.match(text[last[-1].end : verb_at].strip()))
 
 
-_SPOKE_AFTER = re.compile(rf"\s*(?:,[^,]{{1,120}},\s*)?(?:\w+ly\s)?(?:{SPEECH_VERBS})\b")
+_SPOKE_AFTER = re.compile(rf"\s*(?:,[^,]{{1,120}},\s*)?(?:[a-z]+ly\s)?(?:{SPEECH_VERBS})\b")
 _SPOKE_BEFORE = re.compile(r"(?:[,”\"]\s*(?:said|says|added)|according to)\s*$")
 _OBJECT_BEFORE = re.compile(r"\b(?:to|with|by|for|from|of|on|at|met|meet|meets|and|against|about|than)\s+$")
 _RELATIVE_OPEN = re.compile(r",\s(?:who|whom|whose|which)\b[^,]*$")
+# '…, who met Sudani,' / '…, speaking alongside Jaafari,': a clause inserted after the subject
+_INSERTION_OPEN = re.compile(r",\s[a-z][^,]*$")
 
 
-def _pronoun_speaker(text: str, people: list[Mention], sentences: SentenceIndex, at: int, speakers: list[str]) -> str | None:
+def _pronoun_speaker(text: str, people: list[Mention], sentences: SentenceIndex, at: int, spoken: list[Quote]) -> str | None:
     """'he said', 'he announced': the subject of the sentence when a person comes before the pronoun in it, else
-    the last person who spoke in the sentences before ('X said', 'said X'), else the first named in the last
-    sentence naming anyone."""
+    the person whose statement the sentence before reports (who goes on speaking), else the last person who
+    spoke in the sentences before ('X said', 'said X'), else the first named in the last sentence naming anyone."""
     index = sentences.of(at)
     s_start = sentences.spans[index][0]
-    same = [m for m in people if s_start <= m.start and m.end <= at]
+    same = [m for m in people if s_start <= m.start and m.end <= at and not _POSSESSIVE.match(text, m.end)]
     if same:
         return same[0].entity_id
+    before_start = sentences.spans[index - 1][0] if index else s_start
+    if recent := [q.speaker_id for q in spoken if before_start <= q.start and q.end <= at and q.speaker_id]:
+        return recent[-1]
+    speakers = [q.speaker_id for q in spoken if q.end <= at and q.speaker_id]
     before = [m for m in people if m.end <= s_start]
     if not before:
         return None
@@ -180,7 +320,7 @@ def _pronoun_speaker(text: str, people: list[Mention], sentences: SentenceIndex,
     return earlier[-1].entity_id if earlier else group[0].entity_id
 
 
-def _speaker_of(text: str, people: list[Mention], sentences: SentenceIndex, lo: int, hi: int, speakers: list[str]) -> str | None:
+def _speaker_of(text: str, people: list[Mention], sentences: SentenceIndex, lo: int, hi: int, speakers: list[Quote]) -> str | None:
     if _SUBJECT_PRONOUN.search(text[lo:hi]):  # "…, a day after he announced that …": the pronoun is the subject
         return _pronoun_speaker(text, people, sentences, hi, speakers)
     inside = [m for m in people if lo <= m.start and m.end <= hi and not _RELATIVE_OPEN.search(text[lo:m.start])]
@@ -200,7 +340,7 @@ def find_reported_statements(text: str, sentences: SentenceIndex, mentions: list
     content span."""
     people = _people(mentions)
     found: list[Quote] = []
-    speakers: list[str] = []
+    speakers: list[Quote] = []
 
     def add(speaker: str, c_start: int, c_end: int, index: int) -> None:
         if dateline := _DATELINE.match(text, c_start, c_end):  # "WASHINGTON — …" opens the article, not the statement
@@ -210,7 +350,7 @@ def find_reported_statements(text: str, sentences: SentenceIndex, mentions: list
             return  # 'said the deal was “a pause …”': the quote is the statement, a partial one
         if _words(content) >= MIN_STATEMENT_WORDS:
             found.append(Quote(speaker, content, "reported", c_start, c_start + len(content), index))
-            speakers.append(speaker)
+            speakers.append(found[-1])
 
     for index, (s_start, s_end) in enumerate(sentences.spans):
         sentence = text[s_start:s_end]
