@@ -217,3 +217,32 @@ def test_a_snapshot_older_than_the_raw_store_is_restored_and_what_it_lacks_is_co
     assert database_problem(working) is None
     assert document_days(working)[-1] < date(2025, 1, 1)
     assert unfiled_bodies(resources["sources"].raw_store(), working) == 4
+
+
+def test_a_web_page_whose_stored_body_is_damaged_is_fetched_whole_again_not_answered_from_the_store(tmp_path):
+    """Its validators would get a 304 and the damaged copy: bilat asks for the whole page instead."""
+    from bilat.settings import bundled_archive
+    from tests.httpserver import Reply, TestServer
+    from tests.test_web_sources import PAGES, _conditional
+
+    path, (file, _) = next(iter(PAGES.items()))
+    body = (bundled_archive() / file).read_bytes()
+    with TestServer() as server, dg.instance_for_test() as instance:
+        server.route("/robots.txt", Reply(body=b"", content_type="text/plain"))
+        server.route(path, _conditional(body, '"v1"'))
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(f"sources:\n  - {{name: picked, kind: urls, urls: ['{server.url(path)}'], allow_hosts: [127.0.0.1], rate_per_second: 50}}\n")
+        resources = {"warehouse": WarehouseResource(path=str(tmp_path / "bilat.duckdb")),
+                     "sources": SourcesResource(sources_file=str(sources), raw_store_path=str(tmp_path / "raw"))}
+        assert run_all(instance, resources).success
+        store = resources["sources"].raw_store()
+        (digest,) = store.digests()
+        _truncate(_blob(store, digest))
+
+        report = run_all(instance, resources)
+        assert report.success, report.failures
+        pages = [seen for seen in server.requests if seen.path == path]
+        assert [seen.status for seen in pages] == [200, 200] and "if-none-match" not in pages[1].headers
+    assert store.get(digest) == body
+    with duckdb.connect(str(tmp_path / "bilat.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT outcome FROM core.document_outcomes").fetchall() == [("parsed",)]
