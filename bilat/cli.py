@@ -107,8 +107,6 @@ def _backfill(args: argparse.Namespace) -> int:
     from bilat.pipelines import backfill
     from bilat.pipelines.resources import default_resources
 
-    if _refuse_damaged_working_file():
-        return 2
     console = Console()
     instance = _instance(dg)
     first, last = backfill.partition_bounds()
