@@ -64,6 +64,8 @@ def _run(args: argparse.Namespace) -> int:
         except SourcesError as exc:
             console.print(f"[red]{exc}[/]")
             return 2
+    if _refuse_damaged_working_file():
+        return 2
     instance = _instance(dg)
     console.print(f"[bold]bilat run[/]  sources {sources or 'the bundled corpus'}\n           warehouse {settings.warehouse_path()}")
     began = time.perf_counter()
@@ -159,6 +161,8 @@ def _reprocess(args: argparse.Namespace) -> int:
     from bilat.pipelines.resources import default_resources
     from bilat.pipelines.runs import reprocess
 
+    if _refuse_damaged_working_file():
+        return 2
     console = Console()
     with console.status(f"reprocessing {args.start} … {args.end} from the raw store (no network)…"):
         report, changes = reprocess(_instance(dg), default_resources(), args.start, args.end)
@@ -171,6 +175,89 @@ def _reprocess(args: argparse.Namespace) -> int:
     for failure in report.failures:
         console.print(f"[red]{failure}[/]")
     return 0 if report.success else 1
+
+
+def _refuse_damaged_working_file() -> bool:
+    """Say in one line that the working file cannot be read and what to run; True if so."""
+    from bilat.verify import damaged_working_file_message, database_problem
+    from bilat.warehouse.publish import working_path
+
+    working = working_path(settings.warehouse_path())
+    problem = database_problem(working)
+    if problem is not None:
+        print(damaged_working_file_message(working, problem), file=sys.stderr)
+    return problem is not None
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """Check the raw store and the warehouse files; print what is damaged and what to run."""
+    from bilat.rawstore import RawStore
+    from bilat.verify import verify
+    from bilat.warehouse.publish import working_path
+
+    published = settings.warehouse_path()
+    found = verify(RawStore(settings.raw_store_path()), working_path(published), published)
+    damaged_documents = sum(len(body.documents) for body in found.damaged)
+    print(f"raw store {found.store}: {found.bodies} bodies, {len(found.damaged)} damaged or missing")
+    for body in found.damaged:
+        used = "; ".join(f"{url} ({day})" for url, day in body.documents) or "no document"
+        print(f"  {body.digest[:12]}… {body.reason}: {used}")
+    if found.documents is None:
+        print("raw.documents: not checked, no readable warehouse")
+    else:
+        print(f"raw.documents: {found.documents} rows, {damaged_documents} without an intact body")
+    for label, path, problem in (("working file", found.working, found.working_problem),
+                                 ("published snapshot", found.published, found.published_problem)):
+        state = "absent" if not path.exists() else f"cannot be read ({problem})" if problem else "readable"
+        print(f"{label} {path}: {state}")
+    if found.ok:
+        print("nothing is damaged")
+        return 0
+    print("what to run:")
+    for step in found.advice():
+        print(f"  {step}")
+    return 1
+
+
+def _repair(args: argparse.Namespace) -> int:
+    """Rebuild an unreadable working file from the published snapshot, then reprocess it from the raw store."""
+    import dagster as dg
+
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+    from rich.console import Console
+
+    from bilat import verify
+    from bilat.pipelines.resources import default_resources
+    from bilat.pipelines.runs import reprocess
+
+    resources = default_resources()
+    working, published = resources["warehouse"].working, Path(resources["warehouse"].path)
+    problem = verify.database_problem(working)
+    if problem is None and (working.exists() or not published.exists()):
+        print(f"the working file {working} is {'readable' if working.exists() else 'absent and there is no snapshot'}: nothing to repair")
+        return 0
+    restored = verify.restore_working(working, published)
+    for path in restored.set_aside:
+        print(f"kept the unreadable file as {path}")
+    if not restored.from_snapshot:
+        print(f"the published snapshot {published} cannot be used ({restored.snapshot_problem}): the working file starts empty; "
+              "run `bilat run` to collect the documents again (the raw store keeps every body it holds)")
+        return 0
+    print(f"restored {working} from the published snapshot {published}")
+    days = verify.document_days(working)
+    if days:
+        with Console().status(f"reprocessing {days[0]} … {days[-1]} from the raw store (no network)…"):
+            report, changes = reprocess(_instance(dg), resources, days[0], days[-1])
+        print(f"reprocessed {len(report.days)} days from the raw store: "
+              f"{sum(c.added for c in changes.values())} rows added, {sum(c.removed for c in changes.values())} removed")
+        for failure in report.failures:
+            print(failure, file=sys.stderr)
+        if not report.success:
+            return 1
+    unfiled = verify.unfiled_bodies(resources["sources"].raw_store(), working)
+    if unfiled:
+        print(f"{unfiled} bodies in the raw store are newer than the snapshot: run `bilat run` to file them again")
+    return 0
 
 
 def _timeline(args: argparse.Namespace) -> int:
@@ -264,6 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument("--start", type=_date, required=True, help="first day")
     again.add_argument("--end", type=_date, required=True, help="last day, inclusive")
     again.set_defaults(handler=_reprocess)
+
+    check = commands.add_parser("verify", help="check every raw body against its hash and that the warehouse files can be read; say what to run")
+    check.set_defaults(handler=_verify)
+
+    repair = commands.add_parser("repair", help="rebuild a working file DuckDB cannot read from the published snapshot and the raw store")
+    repair.set_defaults(handler=_repair)
 
     evaluation = commands.add_parser("eval", help="score extraction against gold-annotated articles (precision, recall, F1 per type)")
     evaluation.add_argument("--gold", default="tests/gold", help="folder of gold articles (default tests/gold)")

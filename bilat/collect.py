@@ -72,6 +72,8 @@ class _LoggedFetcher:
 
     async def fetch(self, url: str, purpose: str) -> tuple[FetchResult, bytes | None, str | None]:
         previous = self.known.get(url, {})
+        if previous and self.store.problem(previous["content_hash"]):  # the stored copy is damaged: ask for it whole
+            previous = {}
         result = await self.fetcher.fetch(url, previous.get("etag"), previous.get("last_modified"))
         body, digest = None, None
         if result.outcome == "fetched" and result.body is not None:

@@ -23,7 +23,7 @@ from bilat.extract.ner import load_recognizer, model_stamp
 from bilat.extract.pipeline import ArticleText, Claims, extract_claims, extract_entities, extract_interactions
 from bilat.fetch.dedup import cluster_hashes, simhash, to_signed, to_unsigned
 from bilat.parse.article import ParseError, parse_article
-from bilat.rawstore import RawStore
+from bilat.rawstore import DamagedBlob, RawStore
 from bilat.settings import EXTRACTOR_VERSION, ner_model
 from bilat.sources.config import SourceSpec
 from bilat.warehouse.load import append, read_rows, replace_partitions, to_arrow, upsert, upsert_listings
@@ -120,7 +120,7 @@ def parse_articles(con, store: RawStore, start: date, end: date, progress: Progr
                 store.get(doc["content_hash"]), doc_id=doc["doc_id"], url=doc["url"], source=doc["source"],
                 published_at=doc["published_at"], date_source=doc["date_source"], partition_date=doc["partition_date"],
             )
-        except ParseError as exc:
+        except (ParseError, DamagedBlob) as exc:  # a damaged raw body is quarantined, never parsed as another's
             outcomes.append({**outcome, "outcome": "quarantined", "reason": str(exc)})
             continue
         if article.text_hash in by_text:  # the same text under another URL: keep the earliest
