@@ -152,3 +152,35 @@ sources:
     assert len(rows) == 2 and len(_query(tmp_path, "SELECT * FROM core.articles")) == 2
     api = _query(tmp_path, "SELECT count(*), min(status), count(content_hash) FROM raw.fetch_log WHERE purpose = 'listing'")
     assert api == [(3, 200, 3)]  # every GDELT request is in the fetch log, its answer in the raw store
+
+
+def test_tracking_parameter_variants_in_one_feed_each_end_in_raw_discovered(tmp_path):
+    """Three items of one feed are one article under three URLs: one is fetched, the two variants are
+    accounted as duplicates of it (they used to vanish when raw.listings kept one row per canonical URL)."""
+    from datetime import date
+
+    from bilat import stages
+    from bilat.rawstore import RawStore
+    from bilat.sources.config import parse_sources
+    from bilat.warehouse.load import connect
+
+    path, (file, pub) = next(iter(PAGES.items()))
+    with TestServer() as server:
+        server.route("/robots.txt", Reply(status=404))
+        server.route(path, Reply(body=(bundled_archive() / file).read_bytes()))
+        urls = [server.url(f"{path}?utm_source=a"), server.url(path), server.url(f"{path}?utm_medium=b&fbclid=c")]
+        items = "".join(f"<item><title>t</title><link>{u.replace('&', '&amp;')}</link><pubDate>{pub}</pubDate></item>" for u in urls)
+        server.route("/feed.xml", Reply(body=f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode(),
+                                        content_type="application/rss+xml"))
+        specs = parse_sources({"sources": [{"name": "feed", "kind": "rss", "url": server.url("/feed.xml"),
+                                            "allow_hosts": ["127.0.0.1"], "rate_per_second": 50}]})
+        store = RawStore(tmp_path / "raw")
+        with connect(tmp_path / "w.duckdb") as con:
+            for _ in range(2):  # a second refresh keeps the variants
+                stages.refresh_listings_stage(con, specs, store)
+            stage = stages.collect_raw(con, specs, store, date(2023, 8, 9), date(2023, 8, 10))
+            listed = con.execute("SELECT url, variants FROM raw.listings").fetchall()
+            discovered = dict(con.execute("SELECT url, outcome FROM raw.discovered").fetchall())
+    assert listed == [(urls[1], sorted([urls[0], urls[2]]))]  # the canonical URL is the one kept
+    assert discovered == {urls[1]: "fetched", urls[0]: "duplicate", urls[2]: "duplicate"}
+    assert stage.outcomes["duplicate"] == 2 and stage.outcomes["fetched"] == 1
