@@ -211,7 +211,7 @@ def _reprocess(args: argparse.Namespace) -> int:
     except duckdb.Error as exc:
         console.print(f"[red]cannot open the working warehouse {working}: {_first_line(exc)}. It is damaged: copy the "
                       f"published snapshot over it (cp {settings.warehouse_path()} {working}; chmod u+w {working}) or "
-                      f"move it away and run `bilat run`[/]", highlight=False)
+                      f"move it away and run `bilat run`[/]", highlight=False, soft_wrap=True)
         return 2
     instance = _instance(dg)
     for line in recover(instance, settings.warehouse_path()):
@@ -237,7 +237,7 @@ def _reprocess(args: argparse.Namespace) -> int:
 
 
 def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".!")
 
 
 def _timeline(args: argparse.Namespace) -> int:
