@@ -23,7 +23,8 @@ def results(stage: StageResult, keys: set[dg.AssetKey] | None = None) -> list[dg
             metadata["rows_by_day"] = dg.MetadataValue.json(stage.rows_by_day[table])
         if table in ("core.document_outcomes", "raw.discovered"):  # what became of each: they add up
             metadata.update({f"outcome/{k}": dg.MetadataValue.int(v) for k, v in stage.outcomes.items()})
-        if stage.problems and not out:
+        if stage.problems and not out:  # `bilat run` reads these lines back: keep one "- problem" each
+            metadata["source_failures"] = dg.MetadataValue.int(len(stage.problems))
             metadata["problems"] = dg.MetadataValue.md("\n".join(f"- {p}" for p in stage.problems))
         out.append(dg.MaterializeResult(asset_key=dg.AssetKey(table.split(".")), metadata=metadata))
     return out

@@ -52,6 +52,7 @@ def _run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
+    from bilat.pipelines.recovery import PoolBusy, recover
     from bilat.pipelines.resources import default_resources
     from bilat.pipelines.runs import run_all
     from bilat.sources.config import SourcesError, load_sources
@@ -68,19 +69,28 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     instance = _instance(dg)
     console.print(f"[bold]bilat run[/]  sources {sources or 'the bundled corpus'}\n           warehouse {settings.warehouse_path()}")
+    for line in recover(instance, settings.warehouse_path()):  # runs a killed bilat left behind
+        console.print(f"[yellow]{line}[/]")
     began = time.perf_counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task("listings", total=None)
+    try:
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task("listings", total=None)
 
-        def on_plan(days: list) -> None:
-            span = f"{days[0]} … {days[-1]}" if days else "none"
-            progress.update(task, total=len(days) + 1, description=f"{len(days)} days with documents ({span})")
+            def on_plan(days: list) -> None:
+                span = f"{days[0]} … {days[-1]}" if days else "none"
+                progress.update(task, total=len(days) + 1, description=f"{len(days)} days with documents ({span})")
 
-        report = run_all(instance, default_resources(sources), args.start, args.end, on_plan,
-                         lambda label: progress.update(task, advance=1, description=label))
+            report = run_all(instance, default_resources(sources), args.start, args.end, on_plan,
+                             lambda label: progress.update(task, advance=1, description=label), pool_timeout_s=args.pool_timeout)
+    except KeyboardInterrupt as exc:
+        return _interrupted(console, instance, exc)
+    except PoolBusy as exc:
+        console.print(f"[red]{exc}[/]")
+        return 1
     elapsed = time.perf_counter() - began
-    summary = Table(title=f"{report.runs} Dagster runs {'succeeded' if report.success else 'with FAILURES'} in {elapsed:.1f}s")
+    failed_sources = f", {len(report.source_problems)} sources unreadable" if report.source_problems else ""
+    summary = Table(title=f"{report.runs} Dagster runs {'succeeded' if report.success else 'with FAILURES'}{failed_sources} in {elapsed:.1f}s")
     summary.add_column("asset")
     summary.add_column("rows written", justify="right")
     for asset, count in report.rows.items():
@@ -88,12 +98,38 @@ def _run(args: argparse.Namespace) -> int:
     console.print(summary)
     for failure in report.failures:
         console.print(f"[red]{failure}[/]")
+    for problem in report.source_problems:
+        console.print(f"[red]source failed: {problem}[/]", highlight=False)
+    _say_published(console, report)
     if not report.success:
         return 1
+    # Policy: an unreadable source fails the command (exit 3) though the rest is published, unless allowed.
+    sources_code = 3 if report.source_problems and not args.allow_source_failures else 0
     if not report.days:
         console.print("[yellow]the sources had no documents for those days[/]")
-        return 0
-    return _timeline(argparse.Namespace(a=args.a, b=args.b, start=None, end=None, out=None))
+        return sources_code
+    return _timeline(argparse.Namespace(a=args.a, b=args.b, start=None, end=None, out=None)) or sources_code
+
+
+def _say_published(console, report) -> None:
+    """Whether the analysts' snapshot was replaced, and if not, why and which one they still see."""
+    if report.published:
+        return
+    path = settings.warehouse_path()
+    kept = (f"{path} is left as it was (published {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(path.stat().st_mtime))})"
+            if path.exists() else f"nothing is published at {path} yet")
+    why = f"{len(report.failures)} failure(s) above" if report.failures else "publishing did not run"
+    console.print(f"[red]not published: {why}; {kept}[/]")
+
+
+def _interrupted(console, instance, exc: BaseException) -> int:
+    """Ctrl-C: the Dagster run it stopped is marked canceled; no further run starts; nothing is published."""
+    from bilat.pipelines.recovery import cancel_interrupted
+
+    cancel_interrupted(instance, getattr(exc, "run_id", None))
+    console.print(f"[red]interrupted (Ctrl-C): the current Dagster run is canceled and no further runs start; "
+                  f"{settings.warehouse_path()} is left as it was[/]")
+    return 130
 
 
 def _backfill(args: argparse.Namespace) -> int:
@@ -158,14 +194,29 @@ def _reprocess(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from bilat.pipelines.recovery import PoolBusy, recover
     from bilat.pipelines.resources import default_resources
     from bilat.pipelines.runs import reprocess
+    from bilat.warehouse.publish import working_path
 
     if _refuse_damaged_working_file():
         return 2
     console = Console()
-    with console.status(f"reprocessing {args.start} … {args.end} from the raw store (no network)…"):
-        report, changes = reprocess(_instance(dg), default_resources(), args.start, args.end)
+    working = working_path(settings.warehouse_path())
+    if not working.exists():
+        console.print(f"[red]no working warehouse at {working}: run `bilat run` first (or set {settings.WAREHOUSE_ENV})[/]")
+        return 2
+    instance = _instance(dg)
+    for line in recover(instance, settings.warehouse_path()):
+        console.print(f"[yellow]{line}[/]")
+    try:
+        with console.status(f"reprocessing {args.start} … {args.end} from the raw store (no network)…"):
+            report, changes = reprocess(instance, default_resources(), args.start, args.end, pool_timeout_s=args.pool_timeout)
+    except KeyboardInterrupt as exc:
+        return _interrupted(console, instance, exc)
+    except PoolBusy as exc:
+        console.print(f"[red]{exc}[/]")
+        return 1
     table = Table(title=f"reprocessed {len(report.days)} days with extractor {settings.EXTRACTOR_VERSION}: what changed")
     for column in ("table", "rows before", "rows after", "added", "removed"):
         table.add_column(column, justify="left" if column == "table" else "right")
@@ -174,6 +225,7 @@ def _reprocess(args: argparse.Namespace) -> int:
     console.print(table)
     for failure in report.failures:
         console.print(f"[red]{failure}[/]")
+    _say_published(console, report)
     return 0 if report.success else 1
 
 
@@ -260,7 +312,13 @@ def _repair(args: argparse.Namespace) -> int:
     return 0
 
 
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".!")
+
+
 def _timeline(args: argparse.Namespace) -> int:
+    import duckdb
+
     from bilat.report import print_timeline, timeline_rows
     from bilat.warehouse.load import connect
 
@@ -268,16 +326,21 @@ def _timeline(args: argparse.Namespace) -> int:
     if not Path(path).exists():
         print(f"no warehouse at {path}: run `bilat run` first (or set {settings.WAREHOUSE_ENV})", file=sys.stderr)
         return 2
-    with connect(path, read_only=True) as con:
-        rows = timeline_rows(con, args.a, args.b, args.start, args.end)
-        if not rows:
-            print(f"no coverage of {args.a}–{args.b} in the warehouse", file=sys.stderr)
-            return 1
-        print_timeline(rows, args.a, args.b)
-        if getattr(args, "out", None):
-            from bilat.chart import write_chart
+    try:
+        with connect(path, read_only=True) as con:
+            rows = timeline_rows(con, args.a, args.b, args.start, args.end)
+            if not rows:
+                print(f"no coverage of {args.a}–{args.b} in the warehouse", file=sys.stderr)
+                return 1
+            print_timeline(rows, args.a, args.b)
+            if getattr(args, "out", None):
+                from bilat.chart import write_chart
 
-            print(f"chart written to {write_chart(con, args.a, args.b, Path(args.out), args.start, args.end)}")
+                print(f"chart written to {write_chart(con, args.a, args.b, Path(args.out), args.start, args.end)}")
+    except duckdb.Error as exc:
+        print(f"cannot read the warehouse {path}: {_first_line(exc)}. The snapshot is damaged or incomplete: "
+              f"run `bilat run` to publish a new one", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -328,6 +391,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--end", type=_date, help="last day, inclusive")
     run.add_argument("--a", default="USA", help="first actor of the timeline printed at the end (default USA)")
     run.add_argument("--b", default="IRQ", help="second actor (default IRQ)")
+    run.add_argument("--allow-source-failures", action="store_true",
+                     help="exit 0 even when a feed, sitemap or API could not be read (default: exit 3, the rest published)")
+    run.add_argument("--pool-timeout", type=float, default=settings.POOL_WAIT_S, metavar="SECONDS",
+                     help=f"give up (exit 1, naming the holder) when another live run keeps the warehouse pool this long (default {settings.POOL_WAIT_S:g})")
     run.set_defaults(handler=_run)
 
     timeline = commands.add_parser("timeline", help="print the month-by-month timeline of a dyad")
@@ -350,6 +417,8 @@ def build_parser() -> argparse.ArgumentParser:
     again = commands.add_parser("reprocess", help="re-derive articles, extraction and marts for a range of days from the raw store, no network")
     again.add_argument("--start", type=_date, required=True, help="first day")
     again.add_argument("--end", type=_date, required=True, help="last day, inclusive")
+    again.add_argument("--pool-timeout", type=float, default=settings.POOL_WAIT_S, metavar="SECONDS",
+                       help=f"give up when another live run keeps the warehouse pool this long (default {settings.POOL_WAIT_S:g})")
     again.set_defaults(handler=_reprocess)
 
     check = commands.add_parser("verify", help="check every raw body against its hash and that the warehouse files can be read; say what to run")

@@ -214,12 +214,13 @@ async def _listed_in_window(con, spec: SourceSpec, start: date, end: date, fetch
             found += [Listed(spec.name, a.url, a.seendate, a.title, day=a.seendate.date()) for a in articles]
             day = date.fromordinal(day.toordinal() + 1)
         return found
-    rows = read_rows(con, "SELECT url, listed_at, title, partition_date FROM raw.listings WHERE source = ? AND partition_date >= ? AND partition_date < ? ORDER BY url",
+    rows = read_rows(con, "SELECT url, variants, listed_at, title, partition_date FROM raw.listings WHERE source = ? AND partition_date >= ? AND partition_date < ? ORDER BY url",
                      [spec.name, start, end])
     feed = isinstance(spec, RssSpec)
-    return [Listed(spec.name, r["url"], r["listed_at"], r["title"], feed_published=r["listed_at"] if feed else None,
+    # a listing's variants (same canonical URL) follow it, so each is accounted as a duplicate of it
+    return [Listed(spec.name, url, r["listed_at"], r["title"], feed_published=r["listed_at"] if feed else None,
                    sitemap_lastmod=r["listed_at"].date() if isinstance(spec, SitemapSpec) and r["listed_at"] else None,
-                   day=r["partition_date"]) for r in rows]
+                   day=r["partition_date"]) for r in rows for url in [r["url"], *(r["variants"] or [])]]
 
 
 async def _collect_web(con, specs: list[SourceSpec], store: RawStore, start: date, end: date, collection: Collection) -> None:

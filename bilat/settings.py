@@ -16,6 +16,9 @@ NER_MODEL_ENV = "BILAT_NER_MODEL"
 
 DEFAULT_WAREHOUSE = Path("warehouse") / "bilat.duckdb"
 
+#: How long a command waits for the warehouse pool while a live run of another process holds it.
+POOL_WAIT_S = 300
+
 
 def warehouse_path() -> Path:
     """The DuckDB file: $BILAT_WAREHOUSE, else warehouse/bilat.duckdb under the working directory."""

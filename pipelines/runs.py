@@ -23,6 +23,7 @@ from bilat.assets.models import sql_model_assets
 from bilat.assets.publish import published_warehouse
 from bilat.collect import LISTING_KINDS
 from bilat.pipelines.jobs import all_assets, python_assets
+from bilat.pipelines.recovery import POOL_WAIT_S, wait_for_pool
 from bilat.raw import partition_days
 from bilat.sources.archive import ArchiveSource
 from bilat.sources.config import ArchiveSpec, GdeltSpec
@@ -46,6 +47,25 @@ def whole_run_lock(resources: dict) -> Iterator[None]:
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) stopped Dagster run ``run_id``: the command stops too, starting no further run."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(run_id)
+        self.run_id = run_id
+
+
+def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    # Dagster turns SIGINT inside a run into a failed run (it catches the KeyboardInterrupt): tell it apart
+    for event in result.all_events:
+        data = event.event_specific_data
+        if event.is_step_failure and data.error is not None and data.error.cls_name == "DagsterExecutionInterruptedError":
+            return True
+        if event.is_run_failure and getattr(getattr(data, "failure_reason", None), "value", None) == "UNEXPECTED_TERMINATION":
+            return True
+    return False
+
+
 @dataclass
 class RunReport:
     rows: dict[str, int] = field(default_factory=dict)  # asset -> rows written (summed over days)
@@ -53,19 +73,29 @@ class RunReport:
     checks: dict[str, bool] = field(default_factory=dict)  # "asset:check" -> passed
     days: list[date] = field(default_factory=list)
     runs: int = 0
+    source_problems: list[str] = field(default_factory=list)  # listings or APIs that could not be read
+    published: bool = False  # the snapshot was replaced by this command
 
     @property
     def success(self) -> bool:
         return not self.failures
 
     def add(self, result: dg.ExecuteInProcessResult) -> None:
+        """Record a finished run. A run Ctrl-C interrupted raises Interrupted here, so the loop that made it stops."""
         self.runs += 1
+        if _interrupted(result):
+            raise Interrupted(result.run_id)
         for event in result.get_asset_materialization_events():
             materialization = event.step_materialization_data.materialization
             count = materialization.metadata.get("dagster/row_count")
             key = materialization.asset_key.to_user_string()
             if count is not None:
                 self.rows[key] = self.rows.get(key, 0) + count.value if materialization.partition else count.value
+            if problems := materialization.metadata.get("problems"):  # one "- problem" line each
+                for line in problems.value.splitlines():
+                    if line.startswith("- ") and line[2:] not in self.source_problems:
+                        self.source_problems.append(line[2:])
+            self.published |= key == published_warehouse.key.to_user_string()
         for evaluation in result.get_asset_check_evaluations():
             self.checks[f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = evaluation.passed
             if not evaluation.passed:
@@ -84,7 +114,8 @@ def run_partition(day: date, instance: dg.DagsterInstance, resources: dict) -> d
 
 
 def run_models(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
-    """Rebuild the SQL models, run every asset check once over the whole warehouse, then publish."""
+    """Rebuild the SQL models, run every asset check once over the whole warehouse, then publish (Dagster
+    skips publishing when a model fails or a blocking check does; the publish step re-runs every check)."""
     selection = dg.AssetSelection.assets(*sql_model_assets, published_warehouse) | dg.AssetSelection.all_asset_checks()
     return dg.materialize([*all_assets, *asset_checks], selection=selection, instance=instance, resources=resources,
                           run_config=QUIET, raise_on_error=False)
@@ -123,11 +154,15 @@ def run_all(
     end: date | None = None,
     on_plan: Callable[[list[date]], None] = lambda days: None,
     after_run: Callable[[str], None] = lambda label: None,
+    pool_timeout_s: float = POOL_WAIT_S,
 ) -> RunReport:
-    """The whole pipeline: refresh listings, one run per day worth running, then models, checks and publish.
-    ``on_plan`` is told the days before they run and ``after_run`` the label of each finished run."""
+    """The whole pipeline: refresh listings, one run per day worth running, then models, checks and publish
+    (only if every run before succeeded). ``on_plan`` is told the days before they run and ``after_run`` the
+    label of each finished run. Raises PoolBusy when a live run of another process keeps the warehouse pool
+    for ``pool_timeout_s``, and Interrupted when Ctrl-C stops a run."""
     report = RunReport()
     with whole_run_lock(resources):
+        wait_for_pool(instance, pool_timeout_s)
         if any(isinstance(s, LISTING_KINDS) for s in resources["sources"].specs()):
             report.add(run_listings(instance, resources))
         days = plan_days(resources, start, end)
@@ -135,7 +170,8 @@ def run_all(
         for day in days:
             report.add(run_partition(day, instance, resources))
             after_run(f"partition {day}")
-        report.add(run_models(instance, resources))
+        if report.success:  # publish only what passed: after a failed run the snapshot stays as it was
+            report.add(run_models(instance, resources))
         after_run("models, checks, publish")
     report.days = days
     return report
@@ -156,7 +192,7 @@ class Change:
 
 def reprocess(
     instance: dg.DagsterInstance, resources: dict, start: date, end: date,
-    after_run: Callable[[str], None] = lambda label: None,
+    after_run: Callable[[str], None] = lambda label: None, pool_timeout_s: float = POOL_WAIT_S,
 ) -> tuple[RunReport, dict[str, Change]]:
     """Re-derive articles, extraction, marts and the published snapshot for [start, end] from the raw store
     (no network: the raw assets do not run), and say per table how many rows were added and removed."""
@@ -166,13 +202,15 @@ def reprocess(
             "SELECT DISTINCT partition_date FROM raw.documents WHERE partition_date BETWEEN ? AND ? ORDER BY 1", [start, end]).fetchall()]
     report = RunReport(days=days)
     with whole_run_lock(resources), tempfile.TemporaryDirectory() as tmp:
+        wait_for_pool(instance, pool_timeout_s)
         before = Path(tmp) / "before.duckdb"
         publish(warehouse.working, before)  # a consistent copy to compare with
         for day in days:
             report.add(dg.materialize(all_assets, selection=dg.AssetSelection.assets(*DERIVE), partition_key=day.isoformat(),
                                       instance=instance, resources=resources, run_config=QUIET, raise_on_error=False))
             after_run(f"partition {day}")
-        report.add(run_models(instance, resources))
+        if report.success:  # publish only what passed: after a failed run the snapshot stays as it was
+            report.add(run_models(instance, resources))
         after_run("models, checks, publish")
         with warehouse.connect() as con:
             con.execute(f"ATTACH '{before}' AS before (READ_ONLY)")

@@ -275,3 +275,16 @@ def test_parse_sources_labels_and_anchors_as_told(tmp_path):
     assert spec.path == (tmp_path / "arch").resolve()
     with pytest.raises(SourcesError, match=r"^inline: sources\[0\] \(name 'a'\): field 'path'"):
         parse_sources({"sources": [{"name": "a", "kind": "archive", "path": "nope"}]}, "inline", tmp_path)
+
+
+def test_a_sources_file_that_is_not_utf8_is_one_line(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_bytes("sources: [{name: caf\u00e9, kind: rss, url: 'https://a.example/rss'}]\n".encode("latin-1"))
+    error = load_error(path)
+    assert error.problems == [f"{path}: not UTF-8 text (byte 0xe9 at offset 20): save the file as UTF-8"]
+
+
+def test_a_url_file_that_is_not_utf8_is_named(tmp_path):
+    (tmp_path / "urls.txt").write_bytes(b"https://a.example/\xff\n")
+    error = load_error(write_sources(tmp_path, {"name": "list", "kind": "urls", "file": "urls.txt"}))
+    assert "sources[0] (name 'list'): field 'file': urls.txt: not UTF-8 text (byte 0xff at offset 18)" in error.problems[0]

@@ -94,7 +94,11 @@ def read_url_file(path: Path) -> list[str]:
     ValueError names the file and the line of the first bad URL.
     """
     urls = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path.name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}): save it as UTF-8") from None
+    for number, line in enumerate(text.splitlines(), start=1):
         line = re.sub(r"(^|\s)#.*", "", line).strip()  # a '#' inside a URL (a fragment) is not a comment
         if not line:
             continue
@@ -262,6 +266,9 @@ def load_sources(path: str | Path) -> list[SourceSpec]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise SourcesError([f"{label}: cannot read the sources file: {exc.strerror or exc}"]) from None
+    except UnicodeDecodeError as exc:
+        raise SourcesError([f"{label}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}): "
+                            "save the file as UTF-8"]) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

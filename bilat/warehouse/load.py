@@ -93,13 +93,23 @@ def append(con: duckdb.DuckDBPyConnection, name: str, batch: pa.Table) -> int:
 
 
 def upsert_listings(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
-    """Record what listings list now: new URLs are added, known ones keep the day bilat first saw them."""
+    """Record what listings list now: one row per source and canonical URL. New URLs are added; known ones keep
+    the day bilat first saw them. Every other URL listed with the same canonical form (a tracking-parameter,
+    AMP or mobile variant) is kept in ``variants``, so that collecting can account for it as a duplicate."""
     con.register("incoming_batch", batch)
     con.execute(
-        "INSERT INTO raw.listings SELECT * FROM (SELECT DISTINCT ON (source, canonical_url) * FROM incoming_batch ORDER BY source, canonical_url) "
+        # the URL kept is the canonical one when it was listed as such, else the first in sort order
+        "INSERT INTO raw.listings BY NAME "
+        "WITH firsts AS (SELECT DISTINCT ON (source, canonical_url) * EXCLUDE (variants) FROM incoming_batch "
+        "                ORDER BY source, canonical_url, url <> canonical_url, url), "
+        "     listed AS (SELECT source, canonical_url, list(DISTINCT url ORDER BY url) AS urls FROM incoming_batch GROUP BY ALL) "
+        "SELECT f.*, list_filter(l.urls, lambda u: u <> f.url) AS variants FROM firsts f JOIN listed l USING (source, canonical_url) "
         "ON CONFLICT (source, canonical_url) DO UPDATE SET url = excluded.url, listed_at = excluded.listed_at, "
         "title = excluded.title, last_seen_at = excluded.last_seen_at, "
-        "partition_date = coalesce(excluded.listed_at, raw.listings.first_seen_at)::date"
+        "partition_date = coalesce(excluded.listed_at, raw.listings.first_seen_at)::date, "
+        # variants seen before stay: raw.listings holds every URL ever listed
+        "variants = list_sort(list_filter(list_distinct(list_concat(coalesce(raw.listings.variants, []), [raw.listings.url], excluded.variants)), "
+        "                                 lambda u: u <> excluded.url))"
     )
     con.unregister("incoming_batch")
     return batch.num_rows

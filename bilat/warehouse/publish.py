@@ -41,8 +41,38 @@ def publish(working: Path, published: Path) -> Published:
     with FileLock(str(lock_path(working)), timeout=LOCK_TIMEOUT_S):
         with duckdb.connect(str(working)) as con:
             con.execute("CHECKPOINT")  # everything in the main file, nothing left in the WAL
-        staging = published.with_name(f".{published.name}.{os.getpid()}.tmp")
-        shutil.copyfile(working, staging)
-        os.chmod(staging, 0o444)  # a snapshot is for reading
-        os.replace(staging, published)
+        staging = staging_path(published, os.getpid())
+        try:
+            shutil.copyfile(working, staging)
+            os.chmod(staging, 0o444)  # a snapshot is for reading
+            os.replace(staging, published)
+        finally:  # interrupted or failed half-way: the old snapshot stays, and no half copy beside it
+            staging.unlink(missing_ok=True)
     return Published(published, published.stat().st_size, time.perf_counter() - began)
+
+
+def staging_path(published: Path, pid: int) -> Path:
+    """Where process ``pid`` copies the snapshot before renaming it over the published file."""
+    return published.with_name(f".{published.name}.{pid}.tmp")
+
+
+def remove_stale_staging(published: Path) -> list[Path]:
+    """Remove the staging copies that publishes of dead processes (killed mid-copy) left; returns them."""
+    published = Path(published)
+    removed = []
+    for staging in published.parent.glob(f".{published.name}.*.tmp"):
+        pid = staging.name[len(published.name) + 2:-len(".tmp")]
+        if pid.isdigit() and not _alive(int(pid)):
+            staging.unlink(missing_ok=True)
+            removed.append(staging)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True

@@ -128,6 +128,7 @@ TABLES: tuple[Table, ...] = (
         C("first_seen_at", "TIMESTAMPTZ", "When bilat first saw the URL listed."),
         C("last_seen_at", "TIMESTAMPTZ", "When bilat last saw it listed."),
         C("partition_date", "DATE", "The daily partition that collects it: listed_at's day, else first_seen_at's."),
+        C("variants", "VARCHAR[]", "Other URLs listed with the same canonical form (tracking parameters, AMP, ...): each ends in raw.discovered as a duplicate.", since=4),
     ), ("source", "canonical_url"), since=2),
     Table("raw", "discovered", "Every URL a source listed for a partition and what became of it; the outcomes always add up to what was discovered.", (
         C("url", "VARCHAR", "URL as listed."),
@@ -245,9 +246,9 @@ TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME = {t.qualified: t for t in TABLES}
 SCHEMAS = ("raw", "staging", "core", "marts")
 
-LATEST = 3
+LATEST = 4
 DESCRIPTIONS = {1: "layers and core tables", 2: "listings, fetch log, discovery accounting, near-duplicate stories",
-                3: "gazetteer version on extracted rows"}
+                3: "gazetteer version on extracted rows", 4: "URL variants of a listing"}
 
 
 def migration_statements(version: int) -> list[str]:

@@ -27,6 +27,7 @@ attributed as (
         q.*,
         (select s.speaker_id from speech s
          where s.article_id = q.article_id and q.start_char >= s.start_char and q.end_char <= s.end_char
+         order by s.end_char - s.start_char, s.start_char, s.speaker_id  -- the innermost quote, when they nest
          limit 1) as claimant_id
     from quantities q
 ),

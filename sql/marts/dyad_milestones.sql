@@ -20,7 +20,7 @@ ranked as (
         *,
         row_number() over (
             partition by actor_a, actor_b, event_date, date_precision
-            order by published_at nulls last, length(description)
+            order by published_at nulls last, length(description), description, article_id
         ) as report_rank
     from reports
 ),

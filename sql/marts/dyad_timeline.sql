@@ -50,7 +50,9 @@ events as (
 monthly_events as (
     select
         actor_a, actor_b, month,
-        list_slice(list(distinct strftime(event_date, '%Y-%m-%d') || ' (' || date_precision || '): ' || description), 1, 5) as milestones
+        -- the text starts with the date: ordering by it is earliest first, then by precision and wording
+        list_slice(list(distinct strftime(event_date, '%Y-%m-%d') || ' (' || date_precision || '): ' || description
+                        order by strftime(event_date, '%Y-%m-%d') || ' (' || date_precision || '): ' || description), 1, 5) as milestones
     from events
     group by all
 ),
