@@ -84,6 +84,7 @@ def _run(args: argparse.Namespace) -> int:
     for asset, count in report.rows.items():
         summary.add_row(asset, str(count))
     console.print(summary)
+    console.print(f"items: {report.unsuccessful()}")
     for failure in report.failures:
         console.print(f"[red]{failure}[/]")
     if not report.success:

@@ -34,5 +34,6 @@ class RawStore:
     def get(self, digest: str) -> bytes:
         return gzip.decompress(self._path(digest).read_bytes())
 
-    def __contains__(self, digest: str) -> bool:
-        return self._path(digest).exists()
+    def __contains__(self, digest: object) -> bool:
+        # Anything but a SHA-256 hex digest (None for a 304 nobody asked for) is simply not held.
+        return isinstance(digest, str) and len(digest) == 64 and self._path(digest).exists()

@@ -53,6 +53,14 @@ class RunReport:
     checks: dict[str, bool] = field(default_factory=dict)  # "asset:check" -> passed
     days: list[date] = field(default_factory=list)
     runs: int = 0
+    #: "raw/discovered: failed" -> URLs, summed over days: what did not become an article, and why in the tables.
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def unsuccessful(self) -> str:
+        """One line on the items that did not make it (they do not fail the run: see the tables for reasons)."""
+        wanted = {"raw/discovered": ("failed", "skipped", "deferred"), "core/document_outcomes": ("quarantined",)}
+        parts = [f"{self.outcomes.get(f'{asset}: {k}', 0)} {k}" for asset, kinds in wanted.items() for k in kinds]
+        return ", ".join(parts) + " (reasons in raw.discovered and core.document_outcomes)"
 
     @property
     def success(self) -> bool:
@@ -66,6 +74,10 @@ class RunReport:
             key = materialization.asset_key.to_user_string()
             if count is not None:
                 self.rows[key] = self.rows.get(key, 0) + count.value if materialization.partition else count.value
+            for name, value in materialization.metadata.items():
+                if name.startswith("outcome/"):
+                    label = f"{key}: {name.removeprefix('outcome/')}"
+                    self.outcomes[label] = self.outcomes.get(label, 0) + value.value
         for evaluation in result.get_asset_check_evaluations():
             self.checks[f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = evaluation.passed
             if not evaluation.passed:

@@ -6,7 +6,8 @@
         url: https://www.state.gov/rss-feed/press-releases/feed/
 
 Every source has ``name``, ``kind``, ``enabled`` (true), ``allow_hosts`` (hosts that may resolve to private or
-loopback addresses; none), ``respect_robots`` (true), ``rate_per_second`` (1.0) and ``max_bytes`` (5 MB); each
+loopback addresses; none), ``respect_robots`` (true), ``rate_per_second`` (1.0), ``max_bytes`` (5 MB),
+``max_items`` (100,000 URLs per listing) and ``max_documents`` (500 fetched per run); each
 kind adds its own fields (see the models below and sources.example.yaml). Relative paths are relative to the
 sources file, not to the working directory, so a sources file and its URL lists can move together.
 
@@ -128,6 +129,8 @@ class _Source(BaseModel):
     respect_robots: bool = True
     rate_per_second: float = Field(1.0, gt=0)
     max_bytes: int = Field(5_000_000, gt=0)
+    max_items: int = Field(100_000, gt=0)  # URLs kept from one listing (a feed, a sitemap and its children)
+    max_documents: int = Field(500, gt=0)  # documents fetched per run; the rest are deferred to later runs
 
     @field_validator("name")
     @classmethod
