@@ -46,7 +46,8 @@ LISTING_KINDS = (RssSpec, SitemapSpec, UrlsSpec)
 
 def policy_for(spec: SourceSpec) -> FetchPolicy:
     return FetchPolicy(respect_robots=spec.respect_robots, per_host_rate=spec.rate_per_second,
-                       max_bytes=spec.max_bytes, allowed_private_hosts=frozenset(spec.allow_hosts))
+                       max_bytes=spec.max_bytes, allowed_private_hosts=frozenset(spec.allow_hosts),
+                       read_timeout_s=spec.timeout_s, total_timeout_s=3 * spec.timeout_s, max_retries=spec.max_retries)
 
 
 @dataclass(frozen=True)

@@ -505,6 +505,10 @@ class Fetcher:
             return _failed(f"{kind} timeout".strip(), retry=True)
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             return _failed(f"invalid URL: {exc}")
+        except httpx.RemoteProtocolError as exc:
+            if "location header" in str(exc).lower():  # httpx reads a redirect's Location itself, and chokes
+                return _failed(f"{MALFORMED} in the Location header: {exc}")
+            return _failed(f"connection error: {type(exc).__name__} {exc}".strip(), retry=True)
         except httpx.ConnectError as exc:
             if str(exc).startswith(REFUSED_AT_CONNECT):  # the address check at connection time said no
                 return _Response(outcome="skipped", reason=str(exc))
@@ -525,7 +529,10 @@ class Fetcher:
             location = response.headers.get("location")
             if not location:
                 return _failed(f"HTTP {status} without a Location header", **seen)
-            return _Response(redirect_to=urldefrag(urljoin(url, location.strip())).url, **seen)
+            try:
+                return _Response(redirect_to=urldefrag(urljoin(url, location.strip())).url, **seen)
+            except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+                return _failed(f"{MALFORMED} in the Location header {location[:200]!r}: {exc}", **seen)
         if status == 304:
             return _Response(outcome="not_modified", reason="HTTP 304 Not Modified", **seen)
         if status == 429 or 500 <= status < 600:

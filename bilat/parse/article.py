@@ -31,6 +31,7 @@ MAGIC_NUMBERS = (
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\f\r")  # bytes text does not contain
 _SNIFF = 8192
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_NOT_XML_CHARS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))  # lxml refuses them in a str
 
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 
@@ -80,7 +81,7 @@ def not_text(body: bytes) -> str | None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM is text, NULs and all
         return None
     nuls, controls = head.count(0), sum(head.count(c) for c in _CONTROL)
-    if nuls > len(head) // 1000 or controls > len(head) // 100:  # a stray NUL is tolerated, many are not
+    if nuls > 1 + len(head) // 1000 or controls > 1 + len(head) // 100:  # a stray NUL is tolerated, many are not
         return f"not text: {nuls} NUL and {controls - nuls} other control bytes in the first {len(head)}"
     return None
 
@@ -88,7 +89,8 @@ def not_text(body: bytes) -> str | None:
 def decode_page(body: bytes) -> str:
     """The page as text, in the charset ``choose_encoding`` picks, without an XML declaration (lxml refuses
     one in a str); decoding here rather than in lxml means a lying ``<meta charset>`` cannot win."""
-    return _XML_DECLARATION.sub("", body.decode(choose_encoding(body, None), "replace"), count=1)
+    text = body.decode(choose_encoding(body, None), "replace").translate(_NOT_XML_CHARS)
+    return _XML_DECLARATION.sub("", text, count=1)
 
 
 def article_id(url: str) -> str:
