@@ -96,6 +96,7 @@ def _run(args: argparse.Namespace) -> int:
     for asset, count in report.rows.items():
         summary.add_row(asset, str(count))
     console.print(summary)
+    console.print(f"items: {report.unsuccessful()}")
     for failure in report.failures:
         console.print(f"[red]{failure}[/]")
     for problem in report.source_problems:

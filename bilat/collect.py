@@ -4,8 +4,14 @@
   downloaded again; its stored copy is read instead) and records what they list in raw.listings.
 * ``collect_window`` collects the documents of a window of days: the listings whose day falls in it, what
   GDELT lists for it, and what a local archive holds for it. Every URL ends in exactly one outcome of
-  raw.discovered (fetched, not_modified, duplicate, skipped, failed), every HTTP fetch in raw.fetch_log, and
-  every document kept in raw.documents with its bytes in the raw store.
+  raw.discovered (fetched, not_modified, duplicate, skipped, failed, deferred), every HTTP request in
+  raw.fetch_log, and every document kept in raw.documents with its bytes in the raw store.
+
+One item never stops the others: whatever reading, dating or filing one URL raises, that URL ends ``failed``
+with the error as its reason. Floods are bounded: a listing keeps at most ``max_items`` URLs, a run fetches at
+most ``max_documents`` per source and ``settings.run_limits()`` over all sources; the rest are ``deferred`` and
+fetched by later runs (URLs never fetched before go first). Bodies go to the raw store as they arrive, so
+memory does not grow with the number of documents.
 
 A listed URL is filed under the day its listing gives (a feed's pubDate, a sitemap's lastmod, GDELT's
 seendate), or the day bilat first saw it listed; the article's own publication date is read from the page.
@@ -22,6 +28,7 @@ import duckdb
 import lxml.html
 from lxml.etree import ParserError
 
+from bilat import settings
 from bilat.fetch.contract import FetchPolicy, FetchResult
 from bilat.fetch.http import Fetcher
 from bilat.fetch.urls import canonicalize_url
@@ -39,7 +46,8 @@ LISTING_KINDS = (RssSpec, SitemapSpec, UrlsSpec)
 
 def policy_for(spec: SourceSpec) -> FetchPolicy:
     return FetchPolicy(respect_robots=spec.respect_robots, per_host_rate=spec.rate_per_second,
-                       max_bytes=spec.max_bytes, allowed_private_hosts=frozenset(spec.allow_hosts))
+                       max_bytes=spec.max_bytes, allowed_private_hosts=frozenset(spec.allow_hosts),
+                       read_timeout_s=spec.timeout_s, total_timeout_s=3 * spec.timeout_s, max_retries=spec.max_retries)
 
 
 @dataclass(frozen=True)
@@ -78,10 +86,11 @@ class _LoggedFetcher:
         body, digest = None, None
         if result.outcome == "fetched" and result.body is not None:
             body, digest = result.body, self.store.put(result.body)
-        elif result.outcome == "not_modified" and previous.get("content_hash") in self.store:
+        elif result.outcome == "not_modified" and previous.get("content_hash") in self.store:  # a 304 nobody asked for has none
             digest = previous["content_hash"]
             body = self.store.get(digest)
-        self.log.append(_log_row(result, self.source, purpose, digest, self.day))
+        if result.attempts:  # a URL refused before any request (robots, address, malformed) is no fetch
+            self.log.append(_log_row(result, self.source, purpose, digest, self.day))
         return result, body, digest
 
 
@@ -125,35 +134,63 @@ def known_validators(con: duckdb.DuckDBPyConnection, urls: Iterable[str]) -> dic
 
 
 # ----------------------------------------------------------------------------------------------- listings
+MAX_CHILD_SITEMAPS = 1_000  # sitemaps read from one sitemap index
+
+
 async def _list_source(spec: SourceSpec, fetch: _LoggedFetcher, problems: list[str]) -> list[Listed]:
     if isinstance(spec, UrlsSpec):
-        return [Listed(spec.name, url) for url in spec.all_urls()]
+        return _capped(spec, [Listed(spec.name, url) for url in spec.all_urls()], problems)
     result, body, _ = await fetch.fetch(spec.url, "listing")
     if body is None:
         problems.append(f"{spec.name}: {spec.url}: {result.outcome}: {result.reason}")
         return []
     try:
         if isinstance(spec, RssSpec):
-            return [Listed(spec.name, i.url, i.published, i.title, feed_published=i.published) for i in parse_feed(body)]
+            items = parse_feed(body)
+            return _capped(spec, [Listed(spec.name, i.url, i.published, i.title, feed_published=i.published) for i in items], problems)
         entries = []
-        if is_sitemap_index(body):  # its entries are sitemaps: read each
-            for child in [e.url for e in parse_sitemap(body)]:
+        if is_sitemap_index(body):  # its entries are sitemaps: read each once (an index may list itself)
+            children = list(dict.fromkeys(e.url for e in parse_sitemap(body) if e.url != spec.url))
+            if len(children) > MAX_CHILD_SITEMAPS:
+                problems.append(f"{spec.name}: {spec.url}: the index lists {len(children)} sitemaps; the first {MAX_CHILD_SITEMAPS} are read")
+            for child in children[:MAX_CHILD_SITEMAPS]:
+                if len(entries) >= spec.max_items:
+                    break
                 child_result, child_body, _ = await fetch.fetch(child, "listing")
                 if child_body is None:
                     problems.append(f"{spec.name}: {child}: {child_result.outcome}: {child_result.reason}")
                     continue
-                entries += parse_sitemap(child_body)
+                try:
+                    entries += [e for e in parse_sitemap(child_body) if e.url != child]
+                except FeedError as exc:
+                    problems.append(f"{spec.name}: {child}: {exc}")
         else:
             entries = parse_sitemap(body)
     except FeedError as exc:
         problems.append(f"{spec.name}: {spec.url}: {exc}")
         return []
     as_time = lambda d: datetime(d.year, d.month, d.day, tzinfo=timezone.utc) if d else None  # noqa: E731
-    return [Listed(spec.name, e.url, as_time(e.lastmod), sitemap_lastmod=e.lastmod) for e in entries]
+    return _capped(spec, [Listed(spec.name, e.url, as_time(e.lastmod), sitemap_lastmod=e.lastmod) for e in entries], problems)
+
+
+def _capped(spec: SourceSpec, listed: list[Listed], problems: list[str]) -> list[Listed]:
+    """The first ``max_items`` URLs of a listing; how many more it had goes to the problems."""
+    if len(listed) > spec.max_items:
+        problems.append(f"{spec.name}: lists {len(listed)} URLs; the first {spec.max_items} are kept (max_items)")
+    return listed[: spec.max_items]
+
+
+def _listing_row(item: Listed, now: datetime) -> dict:
+    return {"source": item.source, "url": item.url, "canonical_url": canonicalize_url(item.url),
+            "listed_at": item.listed_at, "title": item.title, "first_seen_at": now, "last_seen_at": now,
+            "partition_date": (item.listed_at or now).date()}
 
 
 def refresh_listings(con: duckdb.DuckDBPyConnection, specs: list[SourceSpec], store: RawStore, now: datetime | None = None) -> Collection:
-    """Fetch every feed, sitemap and URL list; returns the listings (for raw.listings) and the fetch log."""
+    """Fetch every feed, sitemap and URL list; returns the listings (for raw.listings) and the fetch log.
+
+    A listing that cannot be read, or an item that cannot be recorded, is a problem named in the result; the
+    other listings and items go on."""
     now = now or datetime.now(timezone.utc)
     collection = Collection()
     listing_specs = [s for s in specs if s.enabled and isinstance(s, LISTING_KINDS)]
@@ -161,14 +198,18 @@ def refresh_listings(con: duckdb.DuckDBPyConnection, specs: list[SourceSpec], st
 
     async def run() -> None:
         for spec in listing_specs:
-            async with Fetcher(policy_for(spec)) as fetcher:
-                fetch = _LoggedFetcher(fetcher, store, known, spec.name, now.date(), collection.fetch_log)
-                for item in await _list_source(spec, fetch, collection.problems):
-                    collection.listings.append({
-                        "source": item.source, "url": item.url, "canonical_url": canonicalize_url(item.url),
-                        "listed_at": item.listed_at, "title": item.title, "first_seen_at": now, "last_seen_at": now,
-                        "partition_date": (item.listed_at or now).date(),
-                    })
+            try:
+                async with Fetcher(policy_for(spec)) as fetcher:
+                    fetch = _LoggedFetcher(fetcher, store, known, spec.name, now.date(), collection.fetch_log)
+                    listed = await _list_source(spec, fetch, collection.problems)
+            except Exception as exc:  # noqa: BLE001 - one listing never stops the others
+                collection.problems.append(f"{spec.name}: listing failed: {type(exc).__name__}: {exc}")
+                continue
+            for item in listed:
+                try:
+                    collection.listings.append(_listing_row(item, now))
+                except Exception as exc:  # noqa: BLE001 - e.g. a date the calendar cannot hold
+                    collection.problems.append(f"{spec.name}: {item.url!r}: not recorded: {type(exc).__name__}: {exc}")
 
     asyncio.run(run())
     return collection
@@ -223,55 +264,141 @@ async def _listed_in_window(con, spec: SourceSpec, start: date, end: date, fetch
                    day=r["partition_date"]) for r in rows for url in [r["url"], *(r["variants"] or [])]]
 
 
+@dataclass
+class _RunBudget:
+    """What one collecting run may still fetch, over all its sources (``settings.run_limits()``)."""
+
+    documents: int
+    bytes: int
+    used_documents: int = 0
+    used_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    item: Listed
+    day: date
+    canonical: str
+
+
+@dataclass(frozen=True)
+class _Examined:
+    """One fetched URL, its body already in the raw store and dropped: the document it makes, if any, and the
+    raw.discovered row saying what became of it."""
+
+    discovered: dict
+    document: RawDocument | None = None
+
+
 async def _collect_web(con, specs: list[SourceSpec], store: RawStore, start: date, end: date, collection: Collection) -> None:
     collected_elsewhere = {r["canonical_url"]: r["partition_date"] for r in read_rows(
         con, "SELECT canonical_url, partition_date FROM raw.documents WHERE canonical_url IS NOT NULL AND (partition_date < ? OR partition_date >= ?)", [start, end])}
+    budget = _RunBudget(*settings.run_limits())
     seen_urls: dict[str, str] = {}
     seen_bodies: dict[str, str] = {}
     for spec in specs:
-        async with Fetcher(policy_for(spec)) as fetcher:
-            fetch = _LoggedFetcher(fetcher, store, {}, spec.name, start, collection.fetch_log)
-            listed = await _listed_in_window(con, spec, start, end, fetch, collection.problems)
-            to_fetch = []
-            for item in listed:
-                day = item.day or start
-                canonical = canonicalize_url(item.url)
-                if canonical in seen_urls:
-                    collection.discovered.append(_discovered(item.url, spec.name, item.listed_at, "duplicate", f"same URL as {seen_urls[canonical]}", None, day))
-                elif canonical in collected_elsewhere:
-                    collection.discovered.append(_discovered(item.url, spec.name, item.listed_at, "duplicate", f"collected under {collected_elsewhere[canonical]}", None, day))
-                else:
-                    seen_urls[canonical] = item.url
-                    to_fetch.append((item, day))
-            fetch.known = known_validators(con, [item.url for item, _ in to_fetch])
-            results = await asyncio.gather(*(fetch.fetch(item.url, "document") for item, _ in to_fetch))
-            for (item, day), (result, body, digest) in zip(to_fetch, results):
-                _keep(item, day, result, body, digest, seen_bodies, collection)
+        try:
+            await _collect_source(con, spec, store, start, end, collection, budget, collected_elsewhere, seen_urls, seen_bodies)
+        except Exception as exc:  # noqa: BLE001 - a last resort: one source never stops the others
+            collection.problems.append(f"{spec.name}: collecting failed: {type(exc).__name__}: {exc}")
 
 
-def _keep(item: Listed, day: date, result: FetchResult, body: bytes | None, digest: str | None,
-          seen_bodies: dict[str, str], collection: Collection) -> None:
-    """File one fetched URL: a document, a duplicate of one, or a skip/failure with its reason."""
+async def _collect_source(con, spec: SourceSpec, store: RawStore, start: date, end: date, collection: Collection,
+                          budget: _RunBudget, collected_elsewhere: dict, seen_urls: dict, seen_bodies: dict) -> None:
+    async with Fetcher(policy_for(spec)) as fetcher:
+        fetch = _LoggedFetcher(fetcher, store, {}, spec.name, start, collection.fetch_log)
+        listed = await _listed_in_window(con, spec, start, end, fetch, collection.problems)
+        held = {r["canonical_url"]: r for r in read_rows(
+            con, "SELECT * FROM raw.documents WHERE source = ? AND partition_date >= ? AND partition_date < ? "
+                 "AND content_hash IS NOT NULL AND canonical_url IS NOT NULL", [spec.name, start, end])}
+        candidates = []
+        for item in listed:
+            day = item.day or start
+            canonical = canonicalize_url(item.url)
+            if canonical in seen_urls:
+                collection.discovered.append(_discovered(item.url, spec.name, item.listed_at, "duplicate", f"same URL as {seen_urls[canonical]}", None, day))
+            elif canonical in collected_elsewhere:
+                collection.discovered.append(_discovered(item.url, spec.name, item.listed_at, "duplicate", f"collected under {collected_elsewhere[canonical]}", None, day))
+            else:
+                seen_urls[canonical] = item.url
+                candidates.append(_Candidate(item, day, canonical))
+        # URLs never fetched go before those held from an earlier run, so what a cap deferred comes next time.
+        candidates.sort(key=lambda c: c.canonical in held)
+        room = max(0, min(spec.max_documents, budget.documents - budget.used_documents))
+        to_fetch, over = candidates[:room], candidates[room:]
+        budget.used_documents += len(to_fetch)
+        fetch.known = known_validators(con, [c.item.url for c in to_fetch])
+
+        async def one(candidate: _Candidate) -> _Examined:
+            if budget.used_bytes >= budget.bytes:
+                return _Examined(_discovered(candidate.item.url, spec.name, candidate.item.listed_at, "deferred",
+                                             f"over the run's cap of {budget.bytes} bytes; a later run fetches it", None, candidate.day))
+            try:
+                result, body, digest = await fetch.fetch(candidate.item.url, "document")
+                budget.used_bytes += len(body) if body and result.outcome == "fetched" else 0
+                return _examine(candidate, result, body, digest)
+            except Exception as exc:  # noqa: BLE001 - one document never stops the others
+                return _Examined(_discovered(candidate.item.url, spec.name, candidate.item.listed_at, "failed",
+                                             f"internal error: {type(exc).__name__}: {exc}"[:500], None, candidate.day))
+
+        examined = await asyncio.gather(*(one(c) for c in to_fetch))
+        for entry in examined:  # in listing order, so which of two identical bodies is the document is stable
+            _file(con, entry, seen_bodies, start, end, collection)
+        for candidate in over:
+            _defer_or_carry(spec, candidate, held.get(candidate.canonical), budget, collection)
+
+
+def _examine(candidate: _Candidate, result: FetchResult, body: bytes | None, digest: str | None) -> _Examined:
+    """What one fetch makes: a document dated from its page, or a skip/failure with its reason."""
+    item, day = candidate.item, candidate.day
     if body is None:
         outcome = result.outcome if result.outcome in {"skipped", "failed"} else "failed"
-        reason = result.reason or ("the stored copy is missing" if result.outcome == "not_modified" else "no body")
-        collection.discovered.append(_discovered(item.url, item.source, item.listed_at, outcome, reason, None, day))
-        return
-    if digest in seen_bodies:
-        collection.discovered.append(_discovered(item.url, item.source, item.listed_at, "duplicate", f"same bytes as {seen_bodies[digest]}", None, day))
-        return
-    seen_bodies[digest] = item.url
+        reason = result.reason or "no body"
+        if result.outcome == "not_modified":
+            reason = "HTTP 304, but no stored copy to reuse (the request was not conditional on it)"
+        return _Examined(_discovered(item.url, item.source, item.listed_at, outcome, reason, None, day))
     try:
         tree = lxml.html.fromstring(body)
     except (ParserError, ValueError):
         tree = None
     fetched_at = result.fetched_at or datetime.now(timezone.utc)
     when = publication_date(tree, result.final_url or item.url, fetched_at, item.feed_published, item.sitemap_lastmod)
-    canonical = canonicalize_url(item.url)
     document = RawDocument(
-        doc_id=document_id(canonical), url=item.url, source=item.source, fetched_at=fetched_at, content_hash=digest,
-        content_length=len(body), published_at=when.published_at, date_source=when.source, partition_date=day,
-        error=None, canonical_url=canonical, fetch_outcome=result.outcome,
+        doc_id=document_id(candidate.canonical), url=item.url, source=item.source, fetched_at=fetched_at,
+        content_hash=digest, content_length=len(body), published_at=when.published_at, date_source=when.source,
+        partition_date=day, error=None, canonical_url=candidate.canonical, fetch_outcome=result.outcome,
     )
-    collection.documents.append(document)
-    collection.discovered.append(_discovered(item.url, item.source, item.listed_at, result.outcome, None, document.doc_id, day))
+    return _Examined(_discovered(item.url, item.source, item.listed_at, result.outcome, None, document.doc_id, day), document)
+
+
+def _file(con, entry: _Examined, seen_bodies: dict[str, str], start: date, end: date, collection: Collection) -> None:
+    """Keep a document unless its bytes are already one: in this run, or under another day in the warehouse."""
+    document, discovered = entry.document, entry.discovered
+    if document is not None:
+        digest = document.content_hash
+        elsewhere = None if digest in seen_bodies else read_rows(
+            con, "SELECT url, partition_date FROM raw.documents WHERE content_hash = ? AND (partition_date < ? OR partition_date >= ?) "
+                 "ORDER BY partition_date, url LIMIT 1", [digest, start, end])
+        if digest in seen_bodies or elsewhere:
+            original = seen_bodies.get(digest) or f"{elsewhere[0]['url']} (collected under {elsewhere[0]['partition_date']})"
+            discovered = {**discovered, "outcome": "duplicate", "reason": f"same bytes as {original}", "doc_id": None}
+        else:
+            seen_bodies[digest] = document.url
+            collection.documents.append(document)
+    collection.discovered.append(discovered)
+
+
+def _defer_or_carry(spec: SourceSpec, candidate: _Candidate, held: dict | None, budget: _RunBudget, collection: Collection) -> None:
+    """A URL over the run's caps: one held from an earlier run keeps its document (not revalidated this time);
+    one never fetched is deferred to a later run."""
+    item = candidate.item
+    cap = (f"the cap of {spec.max_documents} documents per run for {spec.name}" if budget.used_documents < budget.documents
+           else f"the run's cap of {budget.documents} documents")
+    if held is not None:
+        document = RawDocument(**{k: held[k] for k in RawDocument.__dataclass_fields__})
+        collection.documents.append(document)
+        collection.discovered.append(_discovered(item.url, item.source, item.listed_at, document.fetch_outcome or "fetched",
+                                                 f"kept from an earlier fetch, not revalidated: over {cap}", document.doc_id, document.partition_date))
+        return
+    collection.discovered.append(_discovered(item.url, item.source, item.listed_at, "deferred",
+                                             f"over {cap}; a later run fetches it", None, candidate.day))

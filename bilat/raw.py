@@ -46,7 +46,13 @@ def _dated(source: ArchiveSource) -> Iterator[tuple[DiscoveredDocument, bytes, s
             error = str(exc)
         except (ParserError, ValueError) as exc:
             error = f"unreadable HTML: {exc}"
-        yield found, body, error, publication_date(tree, found.url, source.captured_at, found.feed_published, found.sitemap_lastmod)
+        except Exception as exc:  # noqa: BLE001 - one document never stops the others
+            error = f"unreadable: {type(exc).__name__}: {exc}"
+        try:
+            when = publication_date(tree, found.url, source.captured_at, found.feed_published, found.sitemap_lastmod)
+        except Exception:  # noqa: BLE001 - an undatable page is filed as undated, not lost
+            when = PublicationDate(None, "fetch", source.captured_at.date())
+        yield found, body, error, when
 
 
 def partition_days(source: ArchiveSource) -> list[date]:

@@ -83,5 +83,6 @@ class RawStore:
             for path in sorted(self.root.glob("??/*.gz")):
                 yield path.name.removesuffix(".gz")
 
-    def __contains__(self, digest: str) -> bool:
-        return self._path(digest).exists()
+    def __contains__(self, digest: object) -> bool:
+        # Anything but a SHA-256 hex digest (None for a 304 nobody asked for) is simply not held.
+        return isinstance(digest, str) and len(digest) == 64 and self._path(digest).exists()

@@ -19,6 +19,18 @@ DEFAULT_WAREHOUSE = Path("warehouse") / "bilat.duckdb"
 #: How long a command waits for the warehouse pool while a live run of another process holds it.
 POOL_WAIT_S = 300
 
+#: Per run of the collecting stage (one window of days), over all sources: documents fetched and bytes
+#: downloaded; what is left over is deferred to the next run. $BILAT_MAX_DOCUMENTS_PER_RUN, $BILAT_MAX_BYTES_PER_RUN.
+MAX_DOCUMENTS_PER_RUN = 10_000
+MAX_BYTES_PER_RUN = 1_000_000_000
+
+
+def run_limits() -> tuple[int, int]:
+    """(documents, bytes) a collecting run may fetch: the environment's, else the defaults above."""
+    documents = int(os.environ.get("BILAT_MAX_DOCUMENTS_PER_RUN") or MAX_DOCUMENTS_PER_RUN)
+    size = int(os.environ.get("BILAT_MAX_BYTES_PER_RUN") or MAX_BYTES_PER_RUN)
+    return documents, size
+
 
 def warehouse_path() -> Path:
     """The DuckDB file: $BILAT_WAREHOUSE, else warehouse/bilat.duckdb under the working directory."""

@@ -94,7 +94,7 @@ def refresh_listings_stage(con, specs: list[SourceSpec], store: RawStore) -> Sta
 def collect_raw(con, specs: list[SourceSpec], store: RawStore, start: date, end: date) -> StageResult:
     """Every document the sources have for the window, fetched and stored; every URL accounted for."""
     collection = collect_window(con, specs, store, start, end)
-    tally = {k: sum(1 for d in collection.discovered if d["outcome"] == k) for k in ("fetched", "not_modified", "duplicate", "skipped", "failed")}
+    tally = {k: sum(1 for d in collection.discovered if d["outcome"] == k) for k in ("fetched", "not_modified", "duplicate", "skipped", "failed", "deferred")}
     result = _load(con, start, end, {"raw.documents": collection.documents, "raw.discovered": collection.discovered},
                    StageResult(outcomes=tally, problems=collection.problems))
     log = to_arrow(TABLES_BY_NAME["raw.fetch_log"], collection.fetch_log)
@@ -122,6 +122,9 @@ def parse_articles(con, store: RawStore, start: date, end: date, progress: Progr
             )
         except (ParseError, DamagedBlob) as exc:  # a damaged raw body is quarantined, never parsed as another's
             outcomes.append({**outcome, "outcome": "quarantined", "reason": str(exc)})
+            continue
+        except Exception as exc:  # noqa: BLE001 - whatever one page does to the parser, the others go on
+            outcomes.append({**outcome, "outcome": "quarantined", "reason": f"parser error: {type(exc).__name__}: {exc}"[:500]})
             continue
         if article.text_hash in by_text:  # the same text under another URL: keep the earliest
             outcomes.append({**outcome, "outcome": "duplicate", "article_id": by_text[article.text_hash], "reason": "same text as an earlier article"})
@@ -174,7 +177,9 @@ _EXTRACTED: OrderedDict[tuple, tuple[EntityFindings, Claims]] = OrderedDict()
 _EXTRACTED_MAX = 2_000
 
 
-def _extract_window(con, start: date, end: date, progress: Progress) -> Iterator[_Extracted]:
+def _extract_window(con, start: date, end: date, progress: Progress, problems: list[str]) -> Iterator[_Extracted]:
+    """Each article of the window with its entities and claims; an article the rules fail on is left out and
+    named in ``problems`` (its rows are missing, the others' are not)."""
     gaz, model = default_gazetteer(), ner_model()
     recognizer = load_recognizer(model)  # no model unless $BILAT_NER_MODEL names one
     for row in progress(_window_articles(con, start, end)):
@@ -183,8 +188,12 @@ def _extract_window(con, start: date, end: date, progress: Progress) -> Iterator
         if key in _EXTRACTED:
             _EXTRACTED.move_to_end(key)
         else:
-            entities = extract_entities(article, gaz, recognizer)
-            _EXTRACTED[key] = (entities, extract_claims(article, entities))
+            try:
+                entities = extract_entities(article, gaz, recognizer)
+                _EXTRACTED[key] = (entities, extract_claims(article, entities))
+            except Exception as exc:  # noqa: BLE001 - one article never fails the window
+                problems.append(f"{row['article_id']}: extraction failed: {type(exc).__name__}: {exc}"[:500])
+                continue
             if len(_EXTRACTED) > _EXTRACTED_MAX:
                 _EXTRACTED.popitem(last=False)
         entities, claims = _EXTRACTED[key]
@@ -194,8 +203,8 @@ def _extract_window(con, start: date, end: date, progress: Progress) -> Iterator
 
 
 def extract_entity_mentions(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
-    mentions, roles, entities, aliases = [], [], {}, set()
-    for done in _extract_window(con, start, end, progress):
+    mentions, roles, entities, aliases, problems = [], [], {}, set(), []
+    for done in _extract_window(con, start, end, progress, problems):
         found, stamp = done.entities, done.stamp
         for m in found.mentions:
             mentions.append({**asdict(m), **stamp, "start_char": m.start, "end_char": m.end})
@@ -205,7 +214,7 @@ def extract_entity_mentions(con, start: date, end: date, progress: Progress = _n
         for entity in found.entities.values():
             entities[entity.entity_id] = entity
             aliases.update((entity.entity_id, a) for a in (entity.name, *entity.aliases))
-    result = _load(con, start, end, {"core.mentions": mentions, "core.roles": roles})
+    result = _load(con, start, end, {"core.mentions": mentions, "core.roles": roles}, StageResult(problems=problems))
     # Entities are global, not partitioned: new ones are added, known ones refreshed.
     for name, rows in (("core.entities", [asdict(e) for e in entities.values()]),
                        ("core.entity_aliases", [{"entity_id": e, "alias": a} for e, a in sorted(aliases)])):
@@ -215,8 +224,8 @@ def extract_entity_mentions(con, start: date, end: date, progress: Progress = _n
 
 
 def extract_claims_stage(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
-    quotes, quantities, events = [], [], []
-    for done in _extract_window(con, start, end, progress):
+    quotes, quantities, events, problems = [], [], [], []
+    for done in _extract_window(con, start, end, progress, problems):
         found, claims, stamp = done.entities, done.claims, done.stamp
         quotes += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quotes]
         quantities += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quantities]
@@ -232,14 +241,16 @@ def extract_claims_stage(con, start: date, end: date, progress: Progress = _no_p
              "actor_ids": sorted(actors_by_sentence.get(e.sentence_index, ()))}
             for e in claims.events
         ]
-    return _load(con, start, end, {"core.quotes": quotes, "core.quantities": quantities, "core.events": events})
+    return _load(con, start, end, {"core.quotes": quotes, "core.quantities": quantities, "core.events": events}, StageResult(problems=problems))
 
 
 def extract_interactions_stage(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
-    interactions = []
-    for done in _extract_window(con, start, end, progress):
-        interactions += [
-            {**asdict(i), **done.stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end}
-            for i in extract_interactions(done.article, done.entities, done.claims.events)
-        ]
-    return _load(con, start, end, {"core.interactions": interactions})
+    interactions, problems = [], []
+    for done in _extract_window(con, start, end, progress, problems):
+        try:
+            found = extract_interactions(done.article, done.entities, done.claims.events)
+        except Exception as exc:  # noqa: BLE001 - one article never fails the window
+            problems.append(f"{done.row['article_id']}: interaction coding failed: {type(exc).__name__}: {exc}"[:500])
+            continue
+        interactions += [{**asdict(i), **done.stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end} for i in found]
+    return _load(con, start, end, {"core.interactions": interactions}, StageResult(problems=problems))

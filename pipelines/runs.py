@@ -75,6 +75,14 @@ class RunReport:
     runs: int = 0
     source_problems: list[str] = field(default_factory=list)  # listings or APIs that could not be read
     published: bool = False  # the snapshot was replaced by this command
+    #: "raw/discovered: failed" -> URLs, summed over days: what did not become an article, and why in the tables.
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    def unsuccessful(self) -> str:
+        """One line on the items that did not make it (they do not fail the run: see the tables for reasons)."""
+        wanted = {"raw/discovered": ("failed", "skipped", "deferred"), "core/document_outcomes": ("quarantined",)}
+        parts = [f"{self.outcomes.get(f'{asset}: {k}', 0)} {k}" for asset, kinds in wanted.items() for k in kinds]
+        return ", ".join(parts) + " (reasons in raw.discovered and core.document_outcomes)"
 
     @property
     def success(self) -> bool:
@@ -96,6 +104,10 @@ class RunReport:
                     if line.startswith("- ") and line[2:] not in self.source_problems:
                         self.source_problems.append(line[2:])
             self.published |= key == published_warehouse.key.to_user_string()
+            for name, value in materialization.metadata.items():
+                if name.startswith("outcome/"):
+                    label = f"{key}: {name.removeprefix('outcome/')}"
+                    self.outcomes[label] = self.outcomes.get(label, 0) + value.value
         for evaluation in result.get_asset_check_evaluations():
             self.checks[f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = evaluation.passed
             if not evaluation.passed:

@@ -61,7 +61,8 @@ class TestServer:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host  # any loopback address: a second server on 127.0.0.2 can count requests that escaped
         self.routes: dict[str, Handler | Reply] = {}
         self.requests: list[Seen] = []
         self.in_flight = 0
@@ -77,7 +78,7 @@ class TestServer:
         self.routes[path] = handler
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def hits(self, path: str) -> list[Seen]:
         return [seen for seen in self.requests if seen.path == path]
@@ -85,7 +86,7 @@ class TestServer:
     def start(self) -> TestServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind((self.host, 0))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
             self, interface="asgi3", http="h11", loop="asyncio", lifespan="off", log_level="warning",

@@ -4,8 +4,10 @@
 a bad URL or a bad server. Per request it:
 
 * refuses non-http(s) URLs and hosts resolving to internal addresses (``bilat.fetch.safety``), again after
-  every redirect hop, since redirects are followed by hand;
-* honours robots.txt (fetched once per origin and cached; 4xx means allow all, 5xx/timeouts disallow all);
+  every redirect hop, since redirects are followed by hand; and connects only to the addresses it checked
+  (``PinnedBackend``: the Host header and TLS server name stay the host's), so DNS rebinding cannot switch them;
+* honours robots.txt, parsed by protego as RFC 9309 reads it (wildcards, longest match; fetched once per
+  origin and cached; 4xx means allow all, 5xx/timeouts disallow all);
 * waits for a global slot, a per-host slot and the per-host rate limit (a token bucket holding one token);
 * retries connection errors, timeouts, 429 and 5xx with exponential backoff and full jitter, or after the
   server's Retry-After;
@@ -13,7 +15,7 @@ a bad URL or a bad server. Per request it:
 * checks the Content-Type before reading, and streams the body, undoing gzip/deflate(/br) a slice at a time
   so that a body whose *decoded* size passes ``max_bytes`` is abandoned there (a gzip bomb included);
 * records the body's charset: BOM, header, ``<meta>``/XML declaration, else detected; a declaration that
-  cannot decode the bytes is ignored.
+  cannot decode the bytes is ignored, and so is a single-byte one over bytes that are valid multi-byte UTF-8.
 
 Usage::
 
@@ -26,12 +28,10 @@ or ``fetch_all(urls, policy)`` from synchronous code.
 from __future__ import annotations
 
 import asyncio
-import codecs
 import email.utils
 import logging
 import math
 import random
-import re
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
@@ -39,19 +39,16 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from urllib.parse import urldefrag, urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
+from protego import Protego
 
+from bilat.fetch.charsets import choose_encoding
 from bilat.fetch.contract import KEPT_HEADERS, FetchPolicy, FetchResult
-from bilat.fetch.safety import UNRESOLVED, check_url, is_ip_literal
+from bilat.fetch.safety import MALFORMED, UNRESOLVED, Resolver, Vetted, is_ip_literal, split_url, system_resolver, vet_url
 
 import brotli
-
-try:  # shipped with trafilatura and requests, but not declared by bilat itself
-    import charset_normalizer
-except ImportError:  # pragma: no cover - depends on the environment
-    charset_normalizer = None
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +59,7 @@ SLICE = 64 * 1024  # most decoded bytes produced by one decompression step
 DRAIN_LIMIT = 64 * 1024  # read at most this much of an unwanted body, so the connection can be reused
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB
 SAFETY_CACHE_S = 60.0  # how long a host's address check is reused within one Fetcher
+REFUSED_AT_CONNECT = "refused at connect:"  # a connection-time address check failed (see PinnedBackend)
 
 ResultCallback = Callable[[FetchResult], object]
 Validators = Mapping[str, tuple[str | None, str | None]]
@@ -106,74 +104,6 @@ def content_type_allowed(media: str | None, allowed: Iterable[str]) -> bool:
         return True
     allowed = set(allowed)
     return media in allowed or f"{media.split('/', 1)[0]}/*" in allowed
-
-
-# --- charsets -------------------------------------------------------------------------------------------------
-
-_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)["']""")
-_SNIFF_BYTES = 4096  # where <meta charset> and the XML declaration are looked for
-
-
-def _decodes_as(name: str | None, body: bytes) -> str | None:
-    """The canonical codec name if ``body`` decodes strictly with ``name``, else None (unknown name or lie)."""
-    if not name:
-        return None
-    try:
-        codec = codecs.lookup(name).name
-        body.decode(codec)
-    except (LookupError, UnicodeDecodeError):
-        return None
-    return codec
-
-
-def declared_in_document(body: bytes) -> str | None:
-    """The charset named by an XML declaration or an HTML <meta> near the start of the document."""
-    head = body[:_SNIFF_BYTES]
-    match = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
-    return match.group(1).decode("ascii", "replace") if match else None
-
-
-def detect_encoding(body: bytes) -> str:
-    """Best guess for undeclared or mis-declared bytes.
-
-    UTF-8 first (strict UTF-8 decoding of non-UTF-8 text almost always fails). Then charset-normalizer when
-    installed; among its near-equal candidates windows-1252 is preferred, because short Western European text
-    is otherwise often labelled Baltic or Central European, while cp1252 is by far the commonest legacy web
-    charset. Without charset-normalizer: cp1252, else latin-1 (which decodes anything).
-    """
-    if _decodes_as("utf-8", body):
-        return "utf-8"
-    if charset_normalizer is not None:
-        matches = charset_normalizer.from_bytes(body)
-        best = matches.best()
-        if best is not None:
-            close = [m for m in matches if m.chaos <= best.chaos + 0.1]
-            if any("cp1252" in m.could_be_from_charset for m in close) and _decodes_as("cp1252", body):
-                return "cp1252"
-            return codecs.lookup(best.encoding).name
-    return _decodes_as("cp1252", body) or "latin-1"
-
-
-def choose_encoding(body: bytes, content_type: str | None) -> str:
-    """The body's charset: BOM, else Content-Type's charset, else the document's own declaration, else detected.
-
-    A declaration that cannot decode the bytes (a lying header or meta tag) is skipped.
-    """
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return name
-    header = _CHARSET_PARAM.search(content_type or "")
-    for declared in (header.group(1) if header else None, declared_in_document(body)):
-        usable = _decodes_as(declared, body)
-        if usable:
-            return usable
-    return detect_encoding(body)
 
 
 # --- content decoding -----------------------------------------------------------------------------------------
@@ -287,6 +217,49 @@ class RateLimiter:
             await asyncio.sleep(start - now)
 
 
+# --- connecting only where the check said ---------------------------------------------------------------------
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, connecting to the addresses ``pick(host, port)`` returns instead of resolving
+    the host again. The request keeps its URL, so the Host header and the TLS server name (SNI and the
+    certificate check) are still the host's; only the socket goes to the checked address. ``pick`` raises
+    ``httpcore.ConnectError`` when the host must not be contacted."""
+
+    def __init__(self, pick) -> None:
+        self._pick = pick
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                          socket_options=None) -> httpcore.AsyncNetworkStream:
+        addresses = await self._pick(host, port)
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        raise error or httpcore.ConnectError(f"no address to connect to for {host}")
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options=None):
+        raise httpcore.ConnectError("unix sockets are not used by bilat")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport over a ``PinnedBackend``. httpx does not take a network backend yet (encode/httpx
+    #3749), so the connection pool it builds is replaced by one that does, with the same settings."""
+
+    def __init__(self, pick, limits: httpx.Limits) -> None:
+        super().__init__(http1=True, http2=False, limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False), max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
+            http1=True, http2=False, network_backend=PinnedBackend(pick),
+        )
+
+
 # --- the fetcher ----------------------------------------------------------------------------------------------
 
 
@@ -324,18 +297,19 @@ class Fetcher:
     """Async fetcher bound to one FetchPolicy; use as ``async with Fetcher(policy) as f``.
 
     Robots rules, per-host slots, rate limiters and address checks are kept for the Fetcher's lifetime, so one
-    Fetcher per run is the intended use.
+    Fetcher per run is the intended use. ``resolver`` (host, port -> addresses) is the system's unless given.
     """
 
-    def __init__(self, policy: FetchPolicy | None = None) -> None:
+    def __init__(self, policy: FetchPolicy | None = None, resolver: Resolver = system_resolver) -> None:
         self.policy = policy or FetchPolicy()
         self._allowed = frozenset(h.lower() for h in self.policy.allowed_private_hosts)
+        self._resolver = resolver
         self._client: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(self.policy.concurrency)
         self._host_slots: dict[str, asyncio.Semaphore] = {}
         self._rates: dict[str, RateLimiter] = {}
-        self._robots: dict[str, asyncio.Task[RobotFileParser]] = {}
-        self._safety: dict[tuple[str, str, int | None], tuple[float, str | None]] = {}
+        self._robots: dict[str, asyncio.Task[Protego]] = {}
+        self._safety: dict[tuple[str, int], tuple[float, Vetted]] = {}
         self._page = _Options(
             robots=self.policy.respect_robots, content_types=self.policy.content_types,
             max_bytes=self.policy.max_bytes, max_retries=self.policy.max_retries,
@@ -347,12 +321,13 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         p = self.policy
+        limits = httpx.Limits(max_connections=p.concurrency, max_keepalive_connections=p.concurrency)
         self._client = httpx.AsyncClient(
-            http1=True, http2=False, follow_redirects=False,
+            follow_redirects=False,
             trust_env=False,  # no proxies from the environment: they would bypass the address checks
+            transport=PinnedTransport(self._connect_to, limits),
             timeout=httpx.Timeout(connect=p.connect_timeout_s, read=p.read_timeout_s, write=p.read_timeout_s,
                                   pool=p.total_timeout_s),
-            limits=httpx.Limits(max_connections=p.concurrency, max_keepalive_connections=p.concurrency),
             headers={"User-Agent": p.user_agent, "Accept-Encoding": ACCEPT_ENCODING, "Accept": ACCEPT},
         )
         return self
@@ -410,9 +385,9 @@ class Fetcher:
         current = url
         while True:
             result.final_url = current
-            refusal = await self._refusal(current)
+            refusal = (await self._vet(current)).refusal
             if refusal:
-                return _settle(result, "failed" if refusal.startswith(UNRESOLVED) else "skipped", refusal)
+                return _settle(result, "failed" if refusal.startswith((UNRESOLVED, MALFORMED)) else "skipped", refusal)
             if options.robots and not await self._robots_allow(current):
                 return _settle(result, "skipped", "robots.txt disallows")
             response = await self._with_retries(current, headers, options, result)
@@ -427,22 +402,33 @@ class Fetcher:
             current = response.redirect_to
             visited.append(current)
 
-    async def _refusal(self, url: str) -> str | None:
-        """check_url, run off the event loop when it must resolve a name, cached per host for a minute."""
+    async def _vet(self, url: str) -> Vetted:
+        """vet_url, run off the event loop when it must resolve a name, cached per host and port for a minute."""
         try:
-            parts = urlsplit(url)
-            key = (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port)
+            scheme, host, port = split_url(url)
         except ValueError as exc:
-            return f"malformed URL: {exc}"
-        host = key[1]
-        if not host or host in self._allowed or is_ip_literal(host):
-            return check_url(url, self._allowed)  # no DNS lookup needed
-        cached = self._safety.get(key)
-        if cached and time.monotonic() - cached[0] < SAFETY_CACHE_S:
-            return cached[1]
-        refusal = await asyncio.to_thread(check_url, url, self._allowed)
-        self._safety[key] = (time.monotonic(), refusal)
-        return refusal
+            return Vetted(f"{MALFORMED}: {exc}")
+        if scheme not in ("http", "https") or not host or host in self._allowed or is_ip_literal(host):
+            return vet_url(url, self._allowed)  # no DNS lookup needed
+        cached = self._safety.get((host, port))
+        if cached is None or time.monotonic() - cached[0] >= SAFETY_CACHE_S:
+            cached = self._safety[(host, port)] = (time.monotonic(), await asyncio.to_thread(vet_url, url, self._allowed, self._resolver))
+        return cached[1]
+
+    async def _connect_to(self, host: str, port: int) -> tuple[str, ...]:
+        """Where the connection to host:port may go: the addresses the last check passed (pinned), or the host
+        itself when it needs no pinning (an IP literal, an allowed host). Checks again if the check expired."""
+        host = host.lower()
+        if host in self._allowed or is_ip_literal(host.strip("[]")):
+            return (host.strip("[]"),)
+        cached = self._safety.get((host, port))
+        if cached is None or time.monotonic() - cached[0] >= SAFETY_CACHE_S:
+            await self._vet(f"http://{host}:{port}/")
+            cached = self._safety[(host, port)]
+        vetted = cached[1]
+        if vetted.refusal or not vetted.addresses:
+            raise httpcore.ConnectError(f"{REFUSED_AT_CONNECT} {vetted.refusal or 'no checked address'}")
+        return vetted.addresses
 
     # -- robots.txt --
 
@@ -453,22 +439,21 @@ class Fetcher:
         if task is None:  # one fetch per origin, shared by every URL waiting on it
             task = self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
         rules = await asyncio.shield(task)
-        return rules.can_fetch(self.policy.user_agent, url)
+        return rules.can_fetch(url, self.policy.user_agent)
 
-    async def _load_robots(self, origin: str) -> RobotFileParser:
+    async def _load_robots(self, origin: str) -> Protego:
         """Rules for ``origin``: parsed when fetched, allow-all on a 4xx, disallow-all otherwise (5xx, timeout,
-        a refused redirect, an oversized file)."""
-        robots_url = origin + "/robots.txt"
-        result = await self._fetch(robots_url, None, None, self._robots_options)
-        rules = RobotFileParser(robots_url)
+        a refused redirect, an oversized file, a file the parser chokes on)."""
+        result = await self._fetch(origin + "/robots.txt", None, None, self._robots_options)
         if result.outcome == "fetched":
-            rules.parse((result.body or b"").decode(result.text_encoding or "utf-8", "replace").splitlines())
+            try:
+                return Protego.parse((result.body or b"").decode(result.text_encoding or "utf-8", "replace"))
+            except Exception as exc:  # noqa: BLE001 - whatever a hostile file does to the parser
+                result.reason = f"unparseable: {exc!r}"
         elif result.status is not None and 400 <= result.status < 500 and result.status != 429:
-            rules.allow_all = True
-        else:
-            log.info("robots.txt of %s unavailable (%s): disallowing the host", origin, result.reason)
-            rules.disallow_all = True
-        return rules
+            return Protego.parse("")
+        log.info("robots.txt of %s unavailable (%s): disallowing the host", origin, result.reason)
+        return Protego.parse("User-agent: *\nDisallow: /\n")
 
     # -- one hop: retries, limits, one request --
 
@@ -520,6 +505,14 @@ class Fetcher:
             return _failed(f"{kind} timeout".strip(), retry=True)
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
             return _failed(f"invalid URL: {exc}")
+        except httpx.RemoteProtocolError as exc:
+            if "location header" in str(exc).lower():  # httpx reads a redirect's Location itself, and chokes
+                return _failed(f"{MALFORMED} in the Location header: {exc}")
+            return _failed(f"connection error: {type(exc).__name__} {exc}".strip(), retry=True)
+        except httpx.ConnectError as exc:
+            if str(exc).startswith(REFUSED_AT_CONNECT):  # the address check at connection time said no
+                return _Response(outcome="skipped", reason=str(exc))
+            return _failed(f"connection error: {type(exc).__name__} {exc}".strip(), retry=True)
         except httpx.TransportError as exc:
             return _failed(f"connection error: {type(exc).__name__} {exc}".strip(), retry=True)
         except ContentDecodingError as exc:
@@ -536,7 +529,10 @@ class Fetcher:
             location = response.headers.get("location")
             if not location:
                 return _failed(f"HTTP {status} without a Location header", **seen)
-            return _Response(redirect_to=urldefrag(urljoin(url, location.strip())).url, **seen)
+            try:
+                return _Response(redirect_to=urldefrag(urljoin(url, location.strip())).url, **seen)
+            except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+                return _failed(f"{MALFORMED} in the Location header {location[:200]!r}: {exc}", **seen)
         if status == 304:
             return _Response(outcome="not_modified", reason="HTTP 304 Not Modified", **seen)
         if status == 429 or 500 <= status < 600:

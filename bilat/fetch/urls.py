@@ -30,17 +30,21 @@ _QUERY_PART_SAFE = "/:@!$'()*+,;?%"  # '&' and '=' stay escaped inside a key or 
 
 
 def canonicalize_url(url: str) -> str:
-    """The canonical form of an http(s) URL; anything else comes back only stripped of whitespace.
+    """The canonical form of an http(s) URL; anything else (another scheme, a URL that cannot be parsed, such as
+    ``http://[::1``) comes back only stripped of whitespace, so one bad link never stops a listing.
 
     >>> canonicalize_url("HTTPS://m.Example.com:443/News/Story/amp/?utm_source=x&b=2&a=1#top")
     'https://example.com/News/Story?a=1&b=2'
     """
     url = url.strip()
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in DEFAULT_PORTS or not parts.netloc:
+            return url
+        netloc = _netloc(parts.netloc, scheme)
+    except ValueError:
         return url
-    netloc = _netloc(parts.netloc, scheme)
     path = _path(parts.path)
     query = _query(parts.query)
     return urlunsplit((scheme, netloc, path, query, ""))

@@ -11,9 +11,27 @@ import lxml.html
 import trafilatura
 
 from bilat.extract.text import DATELINE
+from bilat.fetch.charsets import choose_encoding
 from bilat.ids import stable_id
 
 MIN_TEXT_CHARS = 200  # shorter "articles" are index pages, paywalls or errors, not news
+MIN_LETTER_SHARE = 0.5  # prose is ~80 % letters; a "text" of brackets, digits or symbols is not an article
+
+#: Leading bytes of formats that are never a web page, whatever the Content-Type says.
+MAGIC_NUMBERS = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"), (b"RIFF", "a RIFF file (WebP, WAV, AVI)"), (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"), (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\xfd7zXZ\x00", "xz-compressed data"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "an ELF executable"), (b"MZ", "a Windows executable"), (b"\x00asm", "WebAssembly"),
+    (b"SQLite format 3\x00", "an SQLite database"), (b"OggS", "an Ogg stream"), (b"ID3", "an MP3 file"),
+    (b"fLaC", "a FLAC file"), (b"\x00\x00\x01\x00", "an icon"), (b"wOFF", "a web font"), (b"wOF2", "a web font"),
+    (b"%!PS", "a PostScript file"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"),
+)
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\f\r")  # bytes text does not contain
+_SNIFF = 8192
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_NOT_XML_CHARS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))  # lxml refuses them in a str
 
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 
@@ -52,6 +70,29 @@ def _body_only(text: str, title: str) -> str:
     return "\n".join(lines).strip()
 
 
+def not_text(body: bytes) -> str | None:
+    """Why ``body`` is not a text document (a magic number, NUL or control bytes), or None if it may be."""
+    for magic, kind in MAGIC_NUMBERS:
+        if body.startswith(magic):
+            return f"not text: the bytes are {kind}"
+    if body[4:8] == b"ftyp":
+        return "not text: the bytes are an MP4/QuickTime file"
+    head = body[:_SNIFF]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM is text, NULs and all
+        return None
+    nuls, controls = head.count(0), sum(head.count(c) for c in _CONTROL)
+    if nuls > 1 + len(head) // 1000 or controls > 1 + len(head) // 100:  # a stray NUL is tolerated, many are not
+        return f"not text: {nuls} NUL and {controls - nuls} other control bytes in the first {len(head)}"
+    return None
+
+
+def decode_page(body: bytes) -> str:
+    """The page as text, in the charset ``choose_encoding`` picks, without an XML declaration (lxml refuses
+    one in a str); decoding here rather than in lxml means a lying ``<meta charset>`` cannot win."""
+    text = body.decode(choose_encoding(body, None), "replace").translate(_NOT_XML_CHARS)
+    return _XML_DECLARATION.sub("", text, count=1)
+
+
 def article_id(url: str) -> str:
     return stable_id("article", url)
 
@@ -66,8 +107,11 @@ def parse_article(
     date_source: str,
     partition_date: date,
 ) -> ParsedArticle:
+    refusal = not_text(body)
+    if refusal:
+        raise ParseError(refusal)
     try:
-        tree = lxml.html.fromstring(body)
+        tree = lxml.html.fromstring(decode_page(body))
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ParseError(f"not parseable as HTML: {exc}") from exc
     extracted = trafilatura.bare_extraction(
@@ -77,6 +121,9 @@ def parse_article(
     text = _body_only((extracted.text if extracted else "") or "", title)
     if len(text) < MIN_TEXT_CHARS:
         raise ParseError(f"no article text found ({len(text)} characters of main text, at least {MIN_TEXT_CHARS} needed)")
+    letters = sum(c.isalpha() for c in text)
+    if letters < MIN_LETTER_SHARE * len(text):
+        raise ParseError(f"no plausible text: {letters / len(text):.0%} of {len(text)} characters of main text are letters")
     match = DATELINE.match(text)
     title = title or None
     if title:

@@ -62,7 +62,7 @@ def _jsonld_dates(tree: lxml.html.HtmlElement) -> list[str]:
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         try:
             data = json.loads(script)
-        except ValueError:
+        except (ValueError, RecursionError):  # malformed, or nested deeper than the parser recurses
             continue
         stack = [data]
         while stack:

@@ -6,7 +6,9 @@
         url: https://www.state.gov/rss-feed/press-releases/feed/
 
 Every source has ``name``, ``kind``, ``enabled`` (true), ``allow_hosts`` (hosts that may resolve to private or
-loopback addresses; none), ``respect_robots`` (true), ``rate_per_second`` (1.0) and ``max_bytes`` (5 MB); each
+loopback addresses; none), ``respect_robots`` (true), ``rate_per_second`` (1.0), ``max_bytes`` (5 MB),
+``max_items`` (100,000 URLs per listing), ``max_documents`` (500 fetched per run), ``timeout_s`` (15 s) and
+``max_retries`` (3); each
 kind adds its own fields (see the models below and sources.example.yaml). Relative paths are relative to the
 sources file, not to the working directory, so a sources file and its URL lists can move together.
 
@@ -132,6 +134,10 @@ class _Source(BaseModel):
     respect_robots: bool = True
     rate_per_second: float = Field(1.0, gt=0)
     max_bytes: int = Field(5_000_000, gt=0)
+    max_items: int = Field(100_000, gt=0)  # URLs kept from one listing (a feed, a sitemap and its children)
+    max_documents: int = Field(500, gt=0)  # documents fetched per run; the rest are deferred to later runs
+    timeout_s: float = Field(15.0, gt=0)  # read timeout; a whole attempt may take three times as long
+    max_retries: int = Field(3, ge=0)  # retries on connection errors, timeouts, 429 and 5xx
 
     @field_validator("name")
     @classmethod

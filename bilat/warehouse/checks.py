@@ -53,8 +53,8 @@ CHECKS: tuple[Check, ...] = (
           "SELECT d.doc_id, count(o.doc_id) AS outcomes FROM raw.documents d LEFT JOIN core.document_outcomes o USING (doc_id) "
           "GROUP BY d.doc_id HAVING count(o.doc_id) <> 1"),
     Check("every_discovered_url_has_one_outcome", "raw.discovered",
-          "every listed URL ends fetched, not_modified, duplicate, skipped or failed, with a reason unless fetched, and a document when fetched.",
-          "SELECT url, outcome FROM raw.discovered WHERE outcome NOT IN ('fetched', 'not_modified', 'duplicate', 'skipped', 'failed') "
+          "every listed URL ends fetched, not_modified, duplicate, skipped, failed or deferred, with a reason unless fetched, and a document when fetched.",
+          "SELECT url, outcome FROM raw.discovered WHERE outcome NOT IN ('fetched', 'not_modified', 'duplicate', 'skipped', 'failed', 'deferred') "
           "OR (outcome IN ('fetched', 'not_modified') AND doc_id IS NULL) "
           "OR (outcome NOT IN ('fetched', 'not_modified') AND reason IS NULL)"),
     _resolves("raw.discovered", "doc_id", "raw.documents", "doc_id", "discovered_documents_exist"),
