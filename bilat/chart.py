@@ -7,11 +7,11 @@ spec) and, for the Dagster UI, a tiny SVG of the yearly counts small enough to b
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 
@@ -46,11 +46,20 @@ order by event_date
 
 # What a month is made of, for the panel that hovering a month fills: its interactions and its articles.
 INTERACTIONS_SQL = """
-select month, occurred_on, category, mode, source_id, target_id, source_actor, target_actor, cue, url, title
-from staging.dyad_interactions
+select i.month, i.occurred_on, i.category, i.mode, i.source_id, i.target_id, i.cue, i.url,
+    coalesce(s.name, i.source_actor) as source_actor, coalesce(t.name, i.target_actor) as target_actor
+from staging.dyad_interactions i
+left join core.entities s on s.entity_id = i.source_actor
+left join core.entities t on t.entity_id = i.target_actor
+where i.actor_a = least(?, ?) and i.actor_b = greatest(?, ?)
+  and i.month >= coalesce(?::date, DATE '1900-01-01') and i.month < coalesce(?::date, DATE '2999-01-01')
+order by i.month, i.occurred_on, i.url, i.start_char
+"""
+
+QUOTES_SQL = """
+select month, top_quotes from marts.dyad_timeline
 where actor_a = least(?, ?) and actor_b = greatest(?, ?)
   and month >= coalesce(?::date, DATE '1900-01-01') and month < coalesce(?::date, DATE '2999-01-01')
-order by month, occurred_on, url, start_char
 """
 
 ARTICLES_SQL = """
@@ -87,8 +96,9 @@ def short_label(sentence: str, date_text: str | None, width: int = CLAUSE_CHARS)
     begin = max([c for c in cuts if c <= at] + [0])
     stop = min([c for c in cuts if c > at_end] + [len(sentence) + 1]) - 1
     lead = sentence[begin:at].strip(" ,;:()\u2013\u2014-")
-    if len(lead.split()) <= 3:  # "In October, Tillerson said ...": the words after the date say what happened
-        return _cut(sentence[at_end:].strip(" ,;:()\u2013\u2014-"), width)
+    after = sentence[at_end:].strip(" ,;:()\u2013\u2014-")
+    if len(lead.split()) <= 2 and after:  # "In October, Tillerson said ...": the words after the date say what happened
+        return _cut(after, width)
     clause = sentence[begin:at_end].strip(" ,;:()\u2013\u2014-")
     if len(clause) <= width:
         return clause if stop <= at_end + 1 else _cut(sentence[begin:stop].strip(" ,;:()\u2013\u2014-"), width)
@@ -132,8 +142,10 @@ def month_details(con: duckdb.DuckDBPyConnection, a: str, b: str, rows: list[dic
             "month": row["month"].strftime("%B %Y"), "interactions": row["interactions"], "cooperative": row["cooperative"],
             "conflictual": row["conflictual"], "balance": row["balance"], "articles": row["articles"],
             "types": category_text(row["by_category"]), "acts": [], "reports": [],
-            "quotes": [_link(q) for q in row.get("top_quotes") or []],
+            "quotes": [],
         }
+    for month, quotes in con.sql(QUOTES_SQL, params=params).fetchall():
+        details[month.strftime("%Y-%m")]["quotes"] = [_link(q) for q in quotes or []]
     for act in con.sql(INTERACTIONS_SQL, params=params).to_arrow_table().to_pylist():
         mode = f"/{act['mode']}" if act["mode"] else ""
         details[act["month"].strftime("%Y-%m")]["acts"].append({
@@ -207,25 +219,25 @@ def chart_spec(con: duckdb.DuckDBPyConnection, a: str, b: str, start: date | Non
                               "sentence": m["description"], "sources": m["sources"]} for m in placed])
     milestone_rules = alt.Chart(dates).mark_rule(color="#9e9e9e", strokeDash=[2, 3]).encode(x=alt.X("date:T", axis=axis))
 
-    interactions = alt.layer(
-        band_layer(True),
+    interactions = alt.layer(  # the hover bands go on top, so that hovering a bar selects its month too
         milestone_rules,
         alt.Chart(counts).mark_bar().encode(
             x=x_month, x2="end:T", y=alt.Y("n:Q", title=["interactions per month", "(conflictual below zero)"],
                               axis=alt.Axis(format="d", tickMinStep=1)), y2=alt.datum(0), color=colour),
         zero,
+        band_layer(True),
     ).properties(width=WIDTH, height=220)
 
     balanced = alt.Data(values=[{"month": iso(r["month"]), "end": iso(_month_end(r["month"])), "balance": r["balance"], "kind": "cooperative" if r["balance"] >= 0 else "conflictual"}
                                 for r in rows if r["balance"] is not None])
     balance = alt.layer(
-        band_layer(False),
         milestone_rules,
         alt.Chart(balanced).mark_bar().encode(
             x=x_month, x2="end:T", y=alt.Y("balance:Q", scale=alt.Scale(domain=[-10, 10], nice=False), title=["balance", "(−10 hostile … +10)"],
                                axis=alt.Axis(values=[-10, -5, 0, 5, 10])), y2=alt.datum(0),
             color=colour),
         zero,
+        band_layer(False),
     ).properties(width=WIDTH, height=110)
 
     lane_y = alt.Y("lane:O", axis=None, scale=alt.Scale(domain=list(range(lanes))))
@@ -305,6 +317,7 @@ let pinned = null;
 vegaEmbed("#chart", spec, {{actions: false, renderer: "svg"}}).then(({{view}}) => {{
   view.addSignalListener("hover", (_, value) => {{ const key = keyOf(value); if (key && !pinned) show(key); }});
   view.addSignalListener("pin", (_, value) => {{ pinned = keyOf(value); if (pinned) show(pinned); }});
+  window.chartView = view;  // for a look from the browser console
   document.body.dataset.rendered = "yes";
 }}).catch((error) => console.error("chart failed to render:", error));
 }}
@@ -341,9 +354,9 @@ def write_chart(con: duckdb.DuckDBPyConnection, a: str, b: str, out: Path, start
     return out
 
 
-def mini_svg(rows: list[dict], width: int = 480, height: int = 90) -> str:
+def mini_svg(rows: list[dict], width: int = 480, height: int = 90, max_years: int = 20) -> str:
     """Cooperative (up) and conflictual (down) interactions per year around one zero line, as an SVG of a few
-    hundred bytes: small enough for the Dagster UI to show inline. The last 20 years at most."""
+    hundred bytes: small enough for the Dagster UI to show inline. The last ``max_years`` years at most."""
     years: dict[int, list[int]] = {}
     for row in rows:
         counts = years.setdefault(row["month"].year, [0, 0])
@@ -351,7 +364,7 @@ def mini_svg(rows: list[dict], width: int = 480, height: int = 90) -> str:
         counts[1] += row["conflictual"]
     if not years:
         return ""
-    first, last = max(min(years), max(years) - 19), max(years)
+    first, last = max(min(years), max(years) - max_years + 1), max(years)
     top = max(max(c) for y, c in years.items() if y >= first) or 1
     step, mid, half = width / (last - first + 1), height // 2, height // 2 - 12
     coop = "".join(f"M{(y - first + .5) * step:.0f} {mid}v{-c[0] * half / top:.0f}" for y, c in years.items() if y >= first and c[0])
@@ -364,4 +377,16 @@ def mini_svg(rows: list[dict], width: int = 480, height: int = 90) -> str:
 
 
 def svg_data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+    """Percent-encoded rather than base64: a third shorter for SVG's few special characters."""
+    return "data:image/svg+xml," + quote(svg, safe="=:/',.-")
+
+
+def default_dyad(con: duckdb.DuckDBPyConnection, requested: tuple[str, str] | None = None) -> tuple[str, str] | None:
+    """The dyad to show: the one asked for when it has coverage, else USA–IRQ (the seed relationship), else the
+    dyad with the most interactions; None for an empty timeline."""
+    for a, b in [d for d in (requested, ("USA", "IRQ")) if d]:
+        if timeline_rows(con, a, b):
+            return a, b
+    busiest = con.sql("select actor_a, actor_b from marts.dyad_timeline group by all "
+                      "order by sum(interactions) desc, count(*) desc, actor_a, actor_b limit 1").fetchall()
+    return tuple(busiest[0]) if busiest else None
