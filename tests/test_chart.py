@@ -90,25 +90,27 @@ def test_the_chart_marks_the_2021_and_2023_milestones(bundled_run):
     assert "2021-07" in marked and "2023-08" in marked
 
 
+def launch_chromium(profile: Path) -> tuple[subprocess.Popen, str]:
+    """Headless Chromium in its own process group, and the DevTools websocket of its page."""
+    process = subprocess.Popen(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--no-first-run", "--remote-debugging-port=0", f"--user-data-dir={profile}", "--window-size=1400,1200",
+         "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    port_file = profile / "DevToolsActivePort"
+    for _ in range(300):
+        if port_file.exists() and port_file.read_text().count("\n") >= 1:
+            break
+        time.sleep(0.1)
+    port = int(port_file.read_text().split()[0])
+    target = next(t for t in httpx.get(f"http://127.0.0.1:{port}/json/list").json() if t["type"] == "page")
+    return process, target["webSocketDebuggerUrl"]
+
+
 class Browser:
-    """Headless Chromium driven over the DevTools protocol: console errors and exceptions are collected."""
+    """A Chromium page driven over the DevTools protocol: console errors and exceptions are collected."""
 
-    def __init__(self, profile: Path):
-        from websockets.sync.client import connect
-
-        self.process = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--no-first-run", "--remote-debugging-port=0", f"--user-data-dir={profile}", "--window-size=1400,1200",
-             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        port_file = profile / "DevToolsActivePort"
-        for _ in range(300):
-            if port_file.exists() and port_file.read_text().count("\n") >= 1:
-                break
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
-        target = next(t for t in httpx.get(f"http://127.0.0.1:{port}/json/list").json() if t["type"] == "page")
-        self.ws = connect(target["webSocketDebuggerUrl"], max_size=None)
-        self.next_id, self.errors = 0, []
+    def __init__(self, ws):
+        self.ws, self.next_id, self.errors = ws, 0, []
         for method in ("Runtime.enable", "Log.enable", "Page.enable"):
             self.call(method)
 
@@ -142,21 +144,21 @@ class Browser:
             time.sleep(0.1)
         raise AssertionError(f"never true in the page: {expression}; errors: {self.errors}")
 
-    def close(self):
-        self.ws.close()
-        os.killpg(self.process.pid, 15)
-        self.process.wait(timeout=30)
-
-
 @pytest.fixture
 def browser():
+    from websockets.sync.client import connect
+
     if CHROMIUM is None:
         pytest.skip("no chromium on PATH (Debian: apt-get install -y chromium; .ci/run installs it)")
     profile = Path(tempfile.mkdtemp(prefix="bilat-chromium-"))
-    page = Browser(profile)
-    yield page
-    page.close()
-    shutil.rmtree(profile, ignore_errors=True)
+    process, url = launch_chromium(profile)
+    try:
+        with connect(url, max_size=None) as ws:
+            yield Browser(ws)
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def test_the_html_chart_renders_in_chromium_and_hovering_a_month_shows_its_details(bundled_run, tmp_path, browser):
