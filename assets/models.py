@@ -4,8 +4,8 @@
 import dagster as dg
 
 from bilat.pipelines.resources import WAREHOUSE_POOL, WarehouseResource
-from bilat.chart import png_data_uri, render_png
-from bilat.report import markdown_table, timeline_rows
+from bilat.assets.timeline_chart import dyad_timeline_metadata
+from bilat.report import markdown_table
 from bilat.warehouse.models import SqlModel, build_model, discover_models
 
 GROUPS = {"staging": "staging", "marts": "marts"}
@@ -21,16 +21,14 @@ def model_asset(model: SqlModel) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
         automation_condition=dg.AutomationCondition.eager(),
     )
-    def _build(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def _build(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             rows = build_model(con, model)
             sample = con.sql(f"SELECT * FROM {model.qualified} LIMIT 10").to_arrow_table().to_pylist()
             metadata = {"dagster/row_count": dg.MetadataValue.int(rows), "preview": dg.MetadataValue.md(markdown_table(sample))}
             if model.qualified == "marts.dyad_timeline" and rows:
-                # The seed relationship, as a chart and a table, where the UI shows this asset.
-                chart = png_data_uri(render_png(con, "USA", "IRQ"))
-                metadata["USA–IRQ chart"] = dg.MetadataValue.md(f"![USA–IRQ timeline]({chart})")
-                metadata["USA–IRQ timeline"] = dg.MetadataValue.md(markdown_table(timeline_rows(con, "USA", "IRQ"), limit=200, width=120))
+                # One dyad's chart and months instead of the first rows: the preview an analyst reads.
+                metadata.update(dyad_timeline_metadata(con, warehouse.path, context.run.tags))
         return dg.MaterializeResult(metadata=metadata)
 
     return _build

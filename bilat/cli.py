@@ -403,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("b", help="actor id, e.g. IRQ")
     timeline.add_argument("--from", dest="start", type=_date, help="first month (YYYY-MM-DD)")
     timeline.add_argument("--to", dest="end", type=_date, help="end (exclusive)")
-    timeline.add_argument("--out", help="also draw the chart to this file: .png, or .html for a self-contained page")
+    timeline.add_argument("--out", help="also draw the chart to this file: .png, or .html for an interactive page that needs no network")
     timeline.set_defaults(handler=_timeline)
 
     fill = commands.add_parser("backfill", help="materialize a range of days as a Dagster backfill (through the webserver when one runs)")
