@@ -240,6 +240,6 @@ def extract_interactions_stage(con, start: date, end: date, progress: Progress =
     for done in _extract_window(con, start, end, progress):
         interactions += [
             {**asdict(i), **done.stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end}
-            for i in extract_interactions(done.article, done.entities, done.claims.events)
+            for i in extract_interactions(done.article, done.entities, done.claims.events, done.claims.quotes)
         ]
     return _load(con, start, end, {"core.interactions": interactions})

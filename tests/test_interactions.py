@@ -11,7 +11,7 @@ def _coded(text: str) -> set[tuple[str, str, str]]:
     article = ArticleText.of(text, PUBLISHED)
     entities = extract_entities(article)
     claims = extract_claims(article, entities)
-    return {(i.source_id, i.category, i.target_id) for i in extract_interactions(article, entities, claims.events)
+    return {(i.source_id, i.category, i.target_id) for i in extract_interactions(article, entities, claims.events, claims.quotes)
             if not i.hypothetical}
 
 
@@ -102,3 +102,10 @@ def test_a_group_noun_that_belongs_to_a_name_or_a_body_that_is_no_armed_group_is
 def test_a_pronoun_right_after_a_saying_verb_is_the_sayer():
     coded = _coded("The al-Shabab militants stormed a hotel. Security forces in Somalia say they killed all six attackers.")
     assert ("SOM", "ASSAULT", "org:al-shabab") in coded
+
+
+def test_we_in_a_quote_is_the_speaker_acting_for_their_state():
+    coded = _coded("“We strongly reject the baseless charges made by Iran,” Secretary of State Marco Rubio "
+                   "said on Wednesday. “Iran attacked our ships and we will not accept it,” he added.")
+    assert ("USA", "REJECT", "IRN") in coded
+    assert not any(c == "ASSAULT" for _, c, _ in coded)  # an act of a third party in a quote is only said

@@ -41,6 +41,7 @@ import yaml
 from bilat.extract.dates import DatedEvent
 from bilat.extract.entities import EntityFindings
 from bilat.extract.gazetteer import default_gazetteer
+from bilat.extract.quotes import Quote
 from bilat.extract.text import token_key
 from bilat.settings import data_file
 
@@ -202,6 +203,8 @@ _TITLE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?-i:[A-Z])[\w.-]*){0,4},?\s+")
 _SAID = re.compile(r"\b(?:said|says|say|told\s+(?:[\w-]+\s+){0,3}?(?:that\s+)?|added|insisted|stressed|argued|warned)"
                    r"\s+(?:that\s+)?(?=\S)", re.I)
 _SAID_BEFORE = re.compile(r"\b(?:said|says|say|added|claimed|claim|claims)\s+(?:that\s+)?$", re.I)
+# The speaker in their own quote: "We reject …", "[We] urge …", "I call on …".
+_FIRST_PERSON = re.compile(r"(?<![\w'’])\[?(?:(?i:we)|I)\]?(?=\s+(?:[a-z]+ly\s+|also\s+|again\s+|once again\s+)?[a-z])")
 _NEW_SUBJECT = re.compile(r"\band\s+(?:its|their|his|her|the|other)\s+(?:[a-z][\w-]*\s+){0,1}[a-z][\w-]*s\s+(?:\w+ly\s+)?$")
 
 # Not an act: a participle modifying a noun ("a deal, signed in July", "the agreement signed in 2021"), a second
@@ -803,6 +806,7 @@ def find_interactions(
     findings: EntityFindings,
     events: list[DatedEvent],
     published: date | None,
+    quotes: list[Quote] = (),
 ) -> list[Interaction]:
     role_country = {r.person_id: r.country_code for r in findings.roles if r.country_code}
     # An office in an armed group ("commander of the SDF", "Islamic State's spokesman") makes its holder act for the
@@ -816,6 +820,7 @@ def find_interactions(
     by_sentence: dict[int, list[_Actor]] = {}
     people: list[_Actor] = []
     every: list[_Actor] = []
+    in_quotes: list[_Actor] = []
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     for m in sorted(findings.mentions, key=lambda m: m.start):
         actor, is_place = actor_of(m.entity_id, findings, role_country)
@@ -829,7 +834,7 @@ def find_interactions(
             people.append(_Actor(m.start, m.end, "", m.entity_id, False))  # "he" may stand for someone of no known state
         if m.entity_id in owned:
             actor = owned[m.entity_id]
-        if not actor or _COMPOUND.match(text, m.end) or _PRIVATE.match(text, m.end) or _inside(m.start, quoted):
+        if not actor or _COMPOUND.match(text, m.end) or _PRIVATE.match(text, m.end):
             continue
         if findings.entities[m.entity_id].kind == "country" and (
             _GROUP_NOUN.match(text, m.end) or _PLACE_OF.search(text, max(0, m.start - 20), m.start)
@@ -837,6 +842,9 @@ def find_interactions(
         ):
             continue
         a = _Actor(m.start, m.end, actor, m.entity_id, is_place)
+        if _inside(m.start, quoted):
+            in_quotes.append(a)  # read only with the speaker's "we" (below)
+            continue
         by_sentence.setdefault(m.sentence_index, []).append(a)
         every.append(a)
         if findings.entities[m.entity_id].kind == "person":
@@ -938,7 +946,53 @@ def find_interactions(
                         start=s_start, end=s_end, sentence_index=index,
                     )
                 )
+    found += _first_person_acts(text, quotes, findings, role_country, in_quotes, people, pair, marks, armed, home,
+                                _cue_matches(text), found, starts, dates, published)
     return _one_per_meeting(found)
+
+
+def _first_person_acts(text, quotes, findings, role_country, in_quotes, people, pair, marks, armed, home, cues, found,
+                       starts, dates, published) -> list[Interaction]:
+    """What a speaker says they do in their own quote ("We categorically reject the allegations by Pakistan",
+    "[We] urge the Pakistani side to …"): "we" or "I" is the speaker, acting for their state (or group), on the
+    actor the quote names after the verb. Third-person acts inside a quote are only said, and stay uncoded."""
+    coded = {(i.category, i.source_id, i.target_id, i.sentence_index) for i in found}
+    acts = []
+    for q in quotes:
+        if q.kind != "direct" or not q.speaker_id or q.speaker_id not in findings.entities:
+            continue
+        speaker, _ = actor_of(q.speaker_id, findings, role_country)
+        pronouns = [m for m in _FIRST_PERSON.finditer(text, q.start, q.end)]
+        if not speaker or not pronouns:
+            continue
+        actors = sorted([a for a in in_quotes if q.start <= a.start < q.end]
+                        + [_Actor(m.start(), m.end(), speaker, q.speaker_id, False) for m in pronouns], key=lambda a: a.start)
+        sentence = _Sentence(text, q.start, q.end, actors, people, pair, marks)
+        sentence.armed, sentence.home = armed, home
+        for _, cue, match in cues:
+            at, cue_end = match.start(), match.end()
+            if not q.start <= at < q.end or cue.noun:
+                continue
+            floor = sentence.clause_start(at)
+            if _NEGATION.search(text, floor, at) or _NEGATED_AFTER.match(text, cue_end):
+                continue
+            sides = sentence.read(at, cue_end, cue)
+            if sides is None or sides[0].entity_id != q.speaker_id or sides[0].actor == sides[1].actor:
+                continue
+            source, target = sides
+            index = bisect_right(starts, at) - 1
+            key = (cue.category, source.actor, target.actor, index)
+            if key in coded:
+                continue
+            coded.add(key)
+            occurred_on, precision = dates.get(index, (published, "day" if published else None))
+            acts.append(Interaction(
+                source_id=source.actor, target_id=target.actor, source_actor=source.entity_id, target_actor=target.entity_id,
+                category=cue.category, mode=cue.mode, intensity=cue.intensity, cameo=cue.cameo, occurred_on=occurred_on,
+                date_precision=precision, date_basis="text" if index in dates else "publication",
+                hypothetical=_irrealis(text, q.start, q.end, at), cue=match.group(), start=q.start, end=q.end,
+                sentence_index=index))
+    return acts
 
 
 def _one_per_meeting(found: list[Interaction]) -> list[Interaction]:
