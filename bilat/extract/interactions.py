@@ -760,7 +760,8 @@ def _references(text: str, findings: EntityFindings, home: str | None, quoted: l
         # Not inside a name, not a noun right after one ("BLA insurgents"), not in a direct quote.
         i = bisect_right(ends, lo) - 1
         after_name = i >= 0 and not text[ends[i] : lo].strip()
-        inside = any(m.start < hi and lo < m.end for m in mentions)
+        j = bisect_left(ends, lo + 1)
+        inside = j < len(mentions) and mentions[j].start < hi
         modified = re.search(r"(?:\b(?:anti|pro)-[\w-]+|['’]s)\s+$", text[max(0, lo - 40) : lo])  # "anti-Pakistan militants"
         return not after_name and not inside and not modified and not _inside(lo, quoted)
 
@@ -866,7 +867,8 @@ def find_interactions(
     marks = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
     starts = [s for s, _ in sentences]
     by_cue_sentence: dict[int, list[tuple[Cue, re.Match]]] = {}
-    for _, cue, match in _cue_matches(text):
+    every_cue = _cue_matches(text)
+    for _, cue, match in every_cue:
         index = bisect_right(starts, match.start()) - 1
         if index >= 0 and match.end() <= sentences[index][1]:
             by_cue_sentence.setdefault(index, []).append((cue, match))
@@ -947,7 +949,7 @@ def find_interactions(
                     )
                 )
     found += _first_person_acts(text, quotes, findings, role_country, in_quotes, people, pair, marks, armed, home,
-                                _cue_matches(text), found, starts, dates, published)
+                                every_cue, found, starts, dates, published)
     return _one_per_meeting(found)
 
 
