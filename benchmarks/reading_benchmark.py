@@ -31,7 +31,7 @@ def extract_all(articles: list[ArticleText], recognizer) -> None:
     for article in articles:
         entities = extract_entities(article, recognizer=recognizer)
         claims = extract_claims(article, entities)
-        extract_interactions(article, entities, claims.events)
+        extract_interactions(article, entities, claims.events, claims.quotes)
 
 
 def model_only(articles: list[ArticleText], recognizer) -> None:

@@ -161,7 +161,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
     article = ArticleText.of(gold["text"].strip(), published)
     findings = extract_entities(article, recognizer=load_recognizer(ner_model()))  # the default reading mode
     claims = extract_claims(article, findings)
-    interactions = extract_interactions(article, findings, claims.events)
+    interactions = extract_interactions(article, findings, claims.events, claims.quotes)
     annotations = gold.get("gold") or {}
     evaluation.articles += 1
     name = gold.get("id", f"article {evaluation.articles}")

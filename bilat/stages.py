@@ -248,7 +248,7 @@ def extract_interactions_stage(con, start: date, end: date, progress: Progress =
     interactions, problems = [], []
     for done in _extract_window(con, start, end, progress, problems):
         try:
-            found = extract_interactions(done.article, done.entities, done.claims.events)
+            found = extract_interactions(done.article, done.entities, done.claims.events, done.claims.quotes)
         except Exception as exc:  # noqa: BLE001 - one article never fails the window
             problems.append(f"{done.row['article_id']}: interaction coding failed: {type(exc).__name__}: {exc}"[:500])
             continue

@@ -41,6 +41,7 @@ import yaml
 from bilat.extract.dates import DatedEvent
 from bilat.extract.entities import EntityFindings
 from bilat.extract.gazetteer import default_gazetteer
+from bilat.extract.quotes import Quote
 from bilat.extract.text import token_key
 from bilat.settings import data_file
 
@@ -94,7 +95,8 @@ _RELATIVE = re.compile(r",?\s*(?:who|which)\s*$", re.I)
 _GERUND_LEAD = re.compile(r"\b(?:after|before|while|when|since|by|upon|without)\s+$", re.I)
 _PARTICIPLE_LEAD = re.compile(r"\s*(?:saying|adding)\b", re.I)
 _PARTICIPLE_CLAUSE = re.compile(r",\s+(?!(?:including|according|during|following|concerning|regarding)\b)[a-z]+ing\b(?!.*,\s+[a-z]+ing\b)", re.I)
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are|stand|stands|stood|remain|remains|remained)\s+(?:\w+ly\s+)?$", re.I)
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are|stand|stands|stood|remain|remains|remained)\s+"
+                      r"(?:(?:\w+ly|also|all|later|then|not)\s+)?$", re.I)
 # "The PKK, designated a terrorist group by Turkey, …": a participle in an appositive, whose "by" names who acts on
 # the noun before it.
 _APPOSITIVE_PASSIVE = re.compile(r",\s*(?:\w+ly\s+)?$")
@@ -163,11 +165,30 @@ _NOT_AIMED = re.compile(r"\s+(?:as\s+\w+\s+)?(?:a|an|the|these|those|this)\s+(?:
 _WHOM = re.compile(r"\bwhom\s*$", re.I)
 _NEAR = re.compile(r"\b(?:near|outside|close to|off)\s+(?:the\s+)?$", re.I)
 _VERB_BEFORE = re.compile(r"\b(?:[a-z]+ed|[a-z]+s)\s+(?:the\s+)?$")
+# "The group opposes Chinese investment": what the subject opposes it does not receive.
+_OPPOSED = re.compile(r"\b(?:oppos|reject|den(?:y|ies|ied)|condemn|criticiz|protest|resist|fear)\w*\b", re.I)
 _RECEIVED = {"AID", "SUPPORT", "COOPERATE", "REQUEST", "AGREE", "CONSULT", "CONCEDE"}
 # Nouns whose "of" names who acts ("the withdrawal of Turkish troops", "a visit of"); for the others it names who is
 # acted on ("the expulsion of the U.S. military", "in support of Palestinians").
 _AGENT_OF = {"RETREAT", "CONSULT", "MOBILIZE", "COOPERATE", "AGREE", "AID"}
 _IMPLICIT_OBJECT = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "AID", "REJECT", "PROTEST", "ACCUSE", "THREATEN"}
+# An armed group's attack, threat, demand or charge whose object the clause leaves unsaid is aimed at the state the
+# article is about ("the BLA claimed responsibility for the attack", "the group demanded the release of prisoners").
+_GROUP_IMPLICIT = {"ASSAULT", "THREATEN", "REQUEST", "ACCUSE", "REJECT"}
+
+# Light coreference. A group noun ("the militants", "the separatist group", "killed 33 terrorists") stands for the
+# armed group named last (before any is named: the one the article names most); in an article about an armed group,
+# unnamed state forces ("the military", "security forces") are those of the state the article names most. A noun
+# right after a name ("BLA insurgents", "anti-Pakistan fighters") belongs to that name.
+_GROUP_REFERENCE = re.compile(
+    r"(?<![\w-])(?:(?:the|these|those|all|\d[\d,]*|(?:at least|more than|some|about|nearly|dozens of|several|six|"
+    r"seven|eight|nine|ten|two|three|four|five)(?:\s+\d[\d,]*)?)\s+)?(?:(?:[\w-]+\s+)?(?:suspected|alleged)\s+)?"
+    r"(?:(?:separatist|militant|armed|extremist|insurgent|rebel|terrorist|jihadist|banned|Islamist)\s+){0,2}"
+    r"(?P<noun>militants|rebels|insurgents|attackers|separatists|terrorists|jihadists|gunmen|group)\b"
+    r"(?!\s+(?:of|groups?)\b|[-‐–])", re.I)
+_FORCES_REFERENCE = re.compile(
+    r"(?<![\w-])(?:(?:the|its)\s+(?:military|army|armed forces|security forces)|security forces|government (?:forces|troops|soldiers))\b"
+    r"(?!['’]s\s|\s+of\b)", re.I)
 
 # Further readings. "PKK fighters, who": the relative pronoun's antecedent; "agreed on Thursday to pause its offensive
 # in Syria": what is agreed to is no party to it; "pressed for faster delivery": asked of the other state; "appeals
@@ -181,6 +202,9 @@ _ASKED_BY = re.compile(r"\s+(?:of|from|by)\s+(?:the\s+)?", re.I)
 _TITLE_GAP = re.compile(r"(?:['’]s)?(?:\s+(?-i:[A-Z])[\w.-]*){0,4},?\s+")
 _SAID = re.compile(r"\b(?:said|says|say|told\s+(?:[\w-]+\s+){0,3}?(?:that\s+)?|added|insisted|stressed|argued|warned)"
                    r"\s+(?:that\s+)?(?=\S)", re.I)
+_SAID_BEFORE = re.compile(r"\b(?:said|says|say|added|claimed|claim|claims)\s+(?:that\s+)?$", re.I)
+# The speaker in their own quote: "We reject …", "[We] urge …", "I call on …".
+_FIRST_PERSON = re.compile(r"(?<![\w'’])\[?(?:(?i:we)|I)\]?(?=\s+(?:[a-z]+ly\s+|also\s+|again\s+|once again\s+)?[a-z])")
 _NEW_SUBJECT = re.compile(r"\band\s+(?:its|their|his|her|the|other)\s+(?:[a-z][\w-]*\s+){0,1}[a-z][\w-]*s\s+(?:\w+ly\s+)?$")
 
 # Not an act: a participle modifying a noun ("a deal, signed in July", "the agreement signed in 2021"), a second
@@ -334,6 +358,8 @@ class _Sentence:
         self.actors, self.people, self.pair = actors, people, pair
         self.person_ids = {p.entity_id for p in people}
         self.last_assault: _Actor | None = None  # the author of the attack the article leads with
+        self.armed: set[str] = set()  # the armed groups of the article
+        self.home: str | None = None  # the state the article names most
         self.assaults: list[tuple[_Actor, _Actor]] = []  # (author, target) of the attacks reported before
         marks = [(lo, hi) for lo, hi in marks[bisect_left(marks, (start, start)) :] if lo < end] if marks else []
         self.opens = [hi for _, hi in marks]  # a clause begins after each boundary …
@@ -386,6 +412,10 @@ class _Sentence:
                 states = [a for a in self.actors if a.end <= pronoun.start() and not a.place and a.entity_id not in self.person_ids
                           and not _after_preposition(text, a.start, self.start)]
                 return states[-1] if states else None
+            said = _SAID_BEFORE.search(text, self.start, pronoun.start())
+            if word in {"they", "we"} and said:
+                # "Security forces in Somalia say they killed …": the pronoun right after the saying is the sayer.
+                return self.subject(self.start, said.start())
             return None
         if candidates:
             # "Baghdad summoned Iran's ambassador … and called them …": an object of an earlier verb is no subject.
@@ -647,7 +677,8 @@ class _Sentence:
         if target is None and cue.noun and cue.category in _RECEIVED and source is self.modifier(lo, at):
             # "Jordan receives about $425 million a year in US military assistance": the subject receives it.
             receiver = self.subject(lo, source.start)
-            target = receiver if receiver and receiver.actor != source.actor else None
+            opposed = receiver is not None and _OPPOSED.search(text, receiver.end, source.start)
+            target = receiver if receiver and receiver.actor != source.actor and not opposed else None
         if target is None and cue.category == "REQUEST" and not cue.noun and _FOR_OBJECT.search(text, at, end + 5):
             # "Iraqi officials have pressed for faster delivery of weapons": asked of the article's other state.
             target = self.counterpart(source) if not self.named_after(end, source) else None
@@ -657,6 +688,10 @@ class _Sentence:
             target = self.counterpart(source)
             if target is not None and not symmetric and target.actor in {a.actor for a in self.conjuncts(source)}:
                 target = None  # "Both Pakistan and China reject the claims": the two act together, not on each other
+        if target is None and source.actor in self.armed and cue.category in _GROUP_IMPLICIT and self.home \
+                and self.home != source.actor and not self.named_after(end, source) and not _NOT_AIMED.match(text, end) \
+                and not (cue.category == "ACCUSE" and _NAMED_OBJECT.match(text, end)):
+            target = _Actor(source.start, source.end, self.home, self.home, False)
         return (source, target) if target else None
 
     def listed_after(self, first: _Actor) -> list[_Actor]:
@@ -702,6 +737,52 @@ def _owned_bodies(text: str, findings: EntityFindings) -> dict[str, str]:
     return owned
 
 
+@dataclass(frozen=True)
+class _Reference:
+    sentence: int
+    actor: _Actor
+
+
+def _references(text: str, findings: EntityFindings, home: str | None, quoted: list[tuple[int, int]],
+                starts: list[int]) -> list[_Reference]:
+    """Group nouns read as the armed group they refer back to, and unnamed state forces as the article's state."""
+    mentions = sorted(findings.mentions, key=lambda m: m.start)
+    kinds = [findings.entities[m.entity_id].kind for m in mentions]
+    armed = [m for m, kind in zip(mentions, kinds) if kind == "armed_group"]
+    if not armed:
+        return []
+    bodies = [(m, kind) for m, kind in zip(mentions, kinds) if kind in {"armed_group", "organization"}]
+    most = Counter(m.entity_id for m in armed).most_common(1)[0][0]
+    ends = [m.end for m in mentions]
+    found = []
+
+    def free(lo: int, hi: int) -> bool:
+        # Not inside a name, not a noun right after one ("BLA insurgents"), not in a direct quote.
+        i = bisect_right(ends, lo) - 1
+        after_name = i >= 0 and not text[ends[i] : lo].strip()
+        j = bisect_left(ends, lo + 1)
+        inside = j < len(mentions) and mentions[j].start < hi
+        modified = re.search(r"(?:\b(?:anti|pro)-[\w-]+|['’]s)\s+$", text[max(0, lo - 40) : lo])  # "anti-Pakistan militants"
+        return not after_name and not inside and not modified and not _inside(lo, quoted)
+
+    for m in _GROUP_REFERENCE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        before = [b for b in armed if b.end <= m.start()]
+        if m.group("noun").lower() == "group":
+            # "the group" only where the body named last is an armed group (not "the rights group").
+            last = [(b, kind) for b, kind in bodies if b.end <= m.start()]
+            if not m.group().lower().startswith("the ") or not last or last[-1][1] != "armed_group":
+                continue
+        group = before[-1].entity_id if before else most
+        found.append(_Reference(-1, _Actor(m.start(), m.end(), group, group, False)))
+    if home:
+        for m in _FORCES_REFERENCE.finditer(text):
+            if free(m.start(), m.end()):
+                found.append(_Reference(-1, _Actor(m.start(), m.end(), home, home, False)))
+    return [replace(r, sentence=bisect_right(starts, r.actor.start) - 1) for r in found]
+
+
 def _main_pair(actors: list[_Actor]) -> tuple[str, str] | None:
     """The two states an article is about: the two named most often (a state's people and bodies count for it)."""
     counts = Counter(a.actor for a in actors if ":" not in a.actor)
@@ -726,6 +807,7 @@ def find_interactions(
     findings: EntityFindings,
     events: list[DatedEvent],
     published: date | None,
+    quotes: list[Quote] = (),
 ) -> list[Interaction]:
     role_country = {r.person_id: r.country_code for r in findings.roles if r.country_code}
     # An office in an armed group ("commander of the SDF", "Islamic State's spokesman") makes its holder act for the
@@ -739,6 +821,7 @@ def find_interactions(
     by_sentence: dict[int, list[_Actor]] = {}
     people: list[_Actor] = []
     every: list[_Actor] = []
+    in_quotes: list[_Actor] = []
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     for m in sorted(findings.mentions, key=lambda m: m.start):
         actor, is_place = actor_of(m.entity_id, findings, role_country)
@@ -752,7 +835,7 @@ def find_interactions(
             people.append(_Actor(m.start, m.end, "", m.entity_id, False))  # "he" may stand for someone of no known state
         if m.entity_id in owned:
             actor = owned[m.entity_id]
-        if not actor or _COMPOUND.match(text, m.end) or _PRIVATE.match(text, m.end) or _inside(m.start, quoted):
+        if not actor or _COMPOUND.match(text, m.end) or _PRIVATE.match(text, m.end):
             continue
         if findings.entities[m.entity_id].kind == "country" and (
             _GROUP_NOUN.match(text, m.end) or _PLACE_OF.search(text, max(0, m.start - 20), m.start)
@@ -760,11 +843,21 @@ def find_interactions(
         ):
             continue
         a = _Actor(m.start, m.end, actor, m.entity_id, is_place)
+        if _inside(m.start, quoted):
+            in_quotes.append(a)  # read only with the speaker's "we" (below)
+            continue
         by_sentence.setdefault(m.sentence_index, []).append(a)
         every.append(a)
         if findings.entities[m.entity_id].kind == "person":
             people.append(a)
     pair = _main_pair(every)
+    armed = {a.actor for a in every if findings.entities.get(a.actor) is not None and findings.entities[a.actor].kind == "armed_group"}
+    states = Counter(a.actor for a in every if ":" not in a.actor)
+    home = states.most_common(1)[0][0] if states else None
+    for a in _references(text, findings, home, quoted, [s for s, _ in sentences]):
+        by_sentence.setdefault(a.sentence, []).append(a.actor)
+    for actors in by_sentence.values():
+        actors.sort(key=lambda a: a.start)
     dates = {}
     for event in events:
         if event.event_date and event.sentence_index not in dates:
@@ -774,7 +867,8 @@ def find_interactions(
     marks = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
     starts = [s for s, _ in sentences]
     by_cue_sentence: dict[int, list[tuple[Cue, re.Match]]] = {}
-    for _, cue, match in _cue_matches(text):
+    every_cue = _cue_matches(text)
+    for _, cue, match in every_cue:
         index = bisect_right(starts, match.start()) - 1
         if index >= 0 and match.end() <= sentences[index][1]:
             by_cue_sentence.setdefault(index, []).append((cue, match))
@@ -790,6 +884,7 @@ def find_interactions(
             continue
         sentence = _Sentence(text, s_start, s_end, actors, people, pair, marks)
         sentence.last_assault, sentence.assaults = last_assault, assaults
+        sentence.armed, sentence.home = armed, home
         first_seen: dict[str, int] = {}
         for a in actors:
             first_seen.setdefault(a.actor, a.start)
@@ -853,7 +948,53 @@ def find_interactions(
                         start=s_start, end=s_end, sentence_index=index,
                     )
                 )
+    found += _first_person_acts(text, quotes, findings, role_country, in_quotes, people, pair, marks, armed, home,
+                                every_cue, found, starts, dates, published)
     return _one_per_meeting(found)
+
+
+def _first_person_acts(text, quotes, findings, role_country, in_quotes, people, pair, marks, armed, home, cues, found,
+                       starts, dates, published) -> list[Interaction]:
+    """What a speaker says they do in their own quote ("We categorically reject the allegations by Pakistan",
+    "[We] urge the Pakistani side to …"): "we" or "I" is the speaker, acting for their state (or group), on the
+    actor the quote names after the verb. Third-person acts inside a quote are only said, and stay uncoded."""
+    coded = {(i.category, i.source_id, i.target_id, i.sentence_index) for i in found}
+    acts = []
+    for q in quotes:
+        if q.kind != "direct" or not q.speaker_id or q.speaker_id not in findings.entities:
+            continue
+        speaker, _ = actor_of(q.speaker_id, findings, role_country)
+        pronouns = [m for m in _FIRST_PERSON.finditer(text, q.start, q.end)]
+        if not speaker or not pronouns:
+            continue
+        actors = sorted([a for a in in_quotes if q.start <= a.start < q.end]
+                        + [_Actor(m.start(), m.end(), speaker, q.speaker_id, False) for m in pronouns], key=lambda a: a.start)
+        sentence = _Sentence(text, q.start, q.end, actors, people, pair, marks)
+        sentence.armed, sentence.home = armed, home
+        for _, cue, match in cues:
+            at, cue_end = match.start(), match.end()
+            if not q.start <= at < q.end or cue.noun:
+                continue
+            floor = sentence.clause_start(at)
+            if _NEGATION.search(text, floor, at) or _NEGATED_AFTER.match(text, cue_end):
+                continue
+            sides = sentence.read(at, cue_end, cue)
+            if sides is None or sides[0].entity_id != q.speaker_id or sides[0].actor == sides[1].actor:
+                continue
+            source, target = sides
+            index = bisect_right(starts, at) - 1
+            key = (cue.category, source.actor, target.actor, index)
+            if key in coded:
+                continue
+            coded.add(key)
+            occurred_on, precision = dates.get(index, (published, "day" if published else None))
+            acts.append(Interaction(
+                source_id=source.actor, target_id=target.actor, source_actor=source.entity_id, target_actor=target.entity_id,
+                category=cue.category, mode=cue.mode, intensity=cue.intensity, cameo=cue.cameo, occurred_on=occurred_on,
+                date_precision=precision, date_basis="text" if index in dates else "publication",
+                hypothetical=_irrealis(text, q.start, q.end, at), cue=match.group(), start=q.start, end=q.end,
+                sentence_index=index))
+    return acts
 
 
 def _one_per_meeting(found: list[Interaction]) -> list[Interaction]:

@@ -55,5 +55,7 @@ def extract_claims(article: ArticleText, entities: EntityFindings) -> Claims:
     )
 
 
-def extract_interactions(article: ArticleText, entities: EntityFindings, events: list[DatedEvent]) -> list[Interaction]:
-    return find_interactions(article.text, article.sentences.spans, entities, events, article.published)
+def extract_interactions(article: ArticleText, entities: EntityFindings, events: list[DatedEvent],
+                         quotes: list[Quote] = ()) -> list[Interaction]:
+    """Interactions; with the article's quotes, also what a speaker says they do ("We reject …")."""
+    return find_interactions(article.text, article.sentences.spans, entities, events, article.published, quotes)
