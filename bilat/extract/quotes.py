@@ -19,21 +19,30 @@ from bilat.extract.text import SentenceIndex
 SPEECH_VERBS = (
     r"said|says|added|told|stated|stating|noted|emphasized|emphasised|stressed|affirmed|described|warned|declared|"
     r"announced|insisted|argued|explained|wrote|remarked|acknowledged|confirmed|pledged|vowed|urged|asserted|"
-    r"maintained|contended|cautioned|reiterated|underscored|highlighted|predicted|promised|called|recalled|observed"
+    r"maintained|contended|cautioned|reiterated|underscored|highlighted|predicted|promised|called|recalled|observed|"
+    r"adds|notes|warns|stresses|explains|suggested|suggests|claimed|claims|alleged|thinks|believes|expects"
 )
 # Verbs whose object is what was said even without "that" ("Romanowski emphasized the US commitment …").
 # Not "called", "described", "urged", "announced", "told": their object is a person or a thing, not a statement.
 BARE_REPORTING_VERBS = (
     r"said|says|added|noted|emphasized|emphasised|stressed|affirmed|warned|insisted|argued|explained|"
-    r"acknowledged|confirmed|reiterated|underscored|cautioned|asserted|maintained|contended|predicted"
+    r"acknowledged|confirmed|reiterated|underscored|cautioned|asserted|maintained|contended|predicted|"
+    r"adds|notes|warns|stresses|explains|suggested|suggests|claimed|claims|alleged|thinks|believes|expects"
 )
 _SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She|the (?:minister|secretary|ambassador|general|commander|president|prime minister|spokesman|spokeswoman|envoy|king|official))\b")
-_WHEN = (r"(?:\s(?:on|late on|early on)\s\w+day|\s(?:earlier\s|later\s)?(?:last|this|next)\s(?:week|month|year)|\s(?:earlier|later)"
-         r"|\s(?:in|at|during)\s(?:a|an|the)\s[\w-]+(?:\s[\w-]+)?|\s(?:in|at|from)\s[A-Z][\w-]+)?")
+_DAY = r"(?:(?:on|late on|early on)\s)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s(?:morning|afternoon|evening|night))?"
+_WHEN_ONE = (rf"\s{_DAY}|\s(?:earlier\s|later\s)?(?:last|this|next)\s(?:week|month|year)|\s(?:earlier|later)"
+             r"|\s(?:in|at|during)\s(?:a|an|the)\s[\w-]+(?:\s[\w-]+)?|\s(?:in|at|from)\s[A-Z][\w-]+")
+_WHEN = rf"(?:{_WHEN_ONE})?"
+# Before "that", when and where it was said may run longer: 'said during a visit to Beijing in early September that'
+_WHEN_THAT = (rf"(?:{_WHEN_ONE}|\s(?:on|in|at|during|after|before|following|from|to|with|while)\s(?:(?!that\b)[\w’'.-]+\s){{0,3}}"
+              r"(?!that\b)[\w’'.-]+){0,3}")
 # "told reporters that", "told lawmakers on Tuesday that": whom it was said to
 _AUDIENCE = r"(?:\s(?:to\s)?(?:reporters|journalists|lawmakers|legislators|parliament|Congress|senators|officials|troops|him|her|them|us|the \w+))?"
-_REPORTED = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{SPEECH_VERBS}){_AUDIENCE}{_WHEN},?\s(?:that\s)(?P<content>[^“\"]+)")
+# 'told VOA that', 'told Radio France International that', 'told his top advisers that': whoever it was told to
+_TOLD_WHOM = r"(?:(?<=told)\s(?:(?!that\b)[\w’'.-]+\s){0,4}?(?!that\b)[\w’'.-]+)?"
+_REPORTED = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{SPEECH_VERBS}){_TOLD_WHOM}{_AUDIENCE}{_WHEN_THAT},?\s(?:that\s)(?P<content>[^“\"]+)")
 _BARE_REPORTED = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{BARE_REPORTING_VERBS}){_WHEN},?\s(?!(?:that|to|in|on|at|for|by|with|after|before|during|of|as|so|and|but|yesterday|today|tonight|earlier|later)\b)(?P<content>[\w$][^“\"]+)")
 _ACCORDING_BEFORE = re.compile(r"^(?:\W*)According to (?P<speaker>[^,]{2,80}), (?P<content>.+?)[.!?]?$", re.S)
 _ACCORDING_AFTER = re.compile(r"^(?P<content>.+?),? according to (?P<speaker>[^,.]{2,80})[.!?]?$", re.S)
