@@ -45,7 +45,7 @@ _TOLD_WHOM = r"(?:(?<=told)\s(?:(?!that\b)[\w’'.-]+\s){0,4}?(?!that\b)[\w’'.
 _REPORTED = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{SPEECH_VERBS}){_TOLD_WHOM}{_AUDIENCE}{_WHEN_THAT},?\s(?:that\s)(?P<content>[^“\"]+)")
 _BARE_REPORTED = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{BARE_REPORTING_VERBS}){_WHEN},?\s(?!(?:that|to|in|on|at|for|by|with|after|before|during|of|as|so|and|but|yesterday|today|tonight|earlier|later)\b)(?P<content>[\w$][^“\"]+)")
 _ACCORDING_BEFORE = re.compile(r"^(?:\W*)According to (?P<speaker>[^,]{2,80}), (?P<content>.+?)[.!?]?$", re.S)
-_ACCORDING_AFTER = re.compile(r"^(?P<content>.+?),? according to (?P<speaker>[^,.]{2,80})[.!?]?$", re.S)
+_ACCORDING_AFTER = re.compile(r"^(?P<content>.+?),? according to (?P<speaker>[^,.]{2,80})(?:,\s[^,]{2,120})?[.!?]?$", re.S)
 #: Between a quote and the next one of the same speaker: no other person is named, and not too far.
 CONTINUATION_GAP = 300
 
@@ -259,7 +259,7 @@ def _according_to(text: str, people: list[Mention], s_start: int, sentence: str)
 
 # Between the subject and the verb: nothing, an appositive (", the region's president,"), an adverb, or a first
 # clause of the same subject ("denounced the attacks and said …", "condemned the strike, saying …").
-_SUBJECT_GAP = re.compile(r"^,?(?:\s*,[^,]{1,120},)?\s*(?:(?:also|later|again|[a-z]+ly)\s*)?"
+_SUBJECT_GAP = re.compile(rf"^,?(?:\s*,[^,]{{1,120}},)?\s*(?:(?:also|later|again|earlier|has|had|have|[a-z]+ly|{_DAY})\s*)*"
                           r"(?:[a-z]+(?:ed|s)\b[^;:“\"]{0,160}?(?:\band|,))?$")
 _QUOTE_SUBJECT_GAP = re.compile(r"^,?(?:\s*,[^,]{1,120},)?\s*(?:(?:also|later|again|then|earlier|[a-z]+ly|on|late|early|"
                                 r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*)*$")
@@ -267,19 +267,25 @@ _SUBJECT_PRONOUN = re.compile(r"(?:^|\s)(?:He|She|he|she)\s+(?:[a-z]+ly\s+)?$")
 # "told reporters …", "told Kurdish television …": whom it was said to, needed before a statement without "that"
 _TOLD_AUDIENCE = (r"(?:reporters|journalists|lawmakers|legislators|parliament|Congress|senators|troops|supporters|the \w+|"
                   r"(?:[A-Z][\w-]+\s|state\s|local\s)?(?:television|TV|radio|media|newspapers?|news agency)|a news conference|Reuters|AFP|CNN|Al Jazeera|Al Arabiya|Rudaw|"
-                  r"an? (?:\w+\s)?(?:interview|briefing))")
+                  r"an? (?:\w+\s)?(?:interview|briefing)|media|[A-Z][\w-]+(?:\s[A-Z][\w-]+){0,3})")
 _TOLD = re.compile(rf"\s(?P<verb>told)\s{_TOLD_AUDIENCE}{_WHEN},?\s(?!(?:that|to|in|on|at|for|by|with|after|before|during|of|as|so|and|but)\b)(?P<content>[\w$][^“\"]+)")
 # "…, adding that …", "… and that …": a second statement of the same speaker in the same sentence
 _MORE = re.compile(r"(?:,\s(?:adding|saying)|,?\sand(?:\s(?:added|said))?)\sthat\s(?P<content>[\w$][^“\"]+)")
 # "…, saying …" after a first clause of a person subject ("condemned the strike, saying unilateral action …")
-_SAYING = re.compile(r",\s(?P<verb>saying|adding)(?:\sthat)?\s(?P<content>[\w$][^“\"]+)")
+_SAYING = re.compile(r",\s(?P<verb>saying|adding|asserting|arguing|warning|noting|insisting|stressing|claiming)(?:\sthat)?\s(?P<content>[\w$][^“\"]+)")
 # "… killed himself, President Donald Trump said on Sunday.": the attribution closes the sentence
-_SAID_AFTER = re.compile(rf"^(?P<content>[\w$“\"][^“\"]*?),\s(?P<speaker>[^,“\"]{{2,80}}?)\s(?:said|says|added|told (?:reporters|journalists)){_WHEN}[.!?]?\s*$", re.S)
+# A few words quoted inside the statement ('They will invoke the law “selectively”, he forecast') belong to it
+_CONTENT_AFTER = r"(?:[^“”\"]|[“\"][^“”\"]{1,80}[”\"])*?"
+_SAID_AFTER = re.compile(rf"^(?P<content>[\w$“\"]{_CONTENT_AFTER}),\s(?P<speaker>[^,“\"]{{2,80}}?)\s(?:said|says|added|forecast|predicted|told (?:reporters|journalists|media|VOA|[A-Z][\w-]+)){_WHEN}[.!?]?\s*$", re.S)
 # "According to X, the Kurdistan Region's health minister, 58 others …": the appositive is no part of the statement
 _APPOSITIVE = re.compile(r"(?:the |a |an )?(?:[\w'’.-]+\s){0,4}(?:minister|spokes(?:man|woman|person)|president|secretary|ambassador|"
                          r"commander|adviser|advisor|chief|head|director|envoy|official|leader|king|chairman|governor)"
                          r"(?:\s(?:of|for|to|at|in)\s[^,]{1,50})?,\s", re.I)
+# "… to increase sway over China, said Alan Chong, associate professor at …": the verb before the speaker
+_SAID_BY_AFTER = re.compile(rf"^(?P<content>[\w$]{_CONTENT_AFTER}),\s(?:said|says|added)\s(?P<speaker>[^,“\"]{{2,80}}?)"
+                            r"(?:,\s[^“”\"]{2,160}?)?[.!?]?\s*$", re.S)
 MIN_STATEMENT_WORDS = 3
+_QUOTED = re.compile(r"[“\"][^“”\"]*[”\"]")
 _DATELINE = re.compile(r"[A-Z][A-Z .,'-]{2,40}\s[—–-]+\s")
 
 
@@ -370,11 +376,14 @@ def find_reported_statements(text: str, sentences: SentenceIndex, mentions: list
                 c_start = appositive.end()
             add(speaker, c_start, c_end, index)
             continue
-        if not quoted and (after := _SAID_AFTER.match(sentence.rstrip())) and _words(after["content"]) >= 6:
+        after = _SAID_AFTER.match(sentence.rstrip()) or _SAID_BY_AFTER.match(sentence.rstrip())
+        if after and quoted and (after["content"][0] in "“\"" or _words(_QUOTED.sub("", after["content"])) < 4):
+            after = None  # '“We will win”, he said': a direct quote, not a statement with a few words quoted
+        if after and _words(after["content"]) >= 6:
             lo, hi = s_start + after.start("speaker"), s_start + after.end("speaker")
             words = after["speaker"].strip()
             speaker = None
-            if words in {"he", "she"}:
+            if words in {"he", "she", "He", "She"}:
                 speaker = _pronoun_speaker(text, people, sentences, lo, speakers)
             else:
                 named = [m for m in people if lo <= m.start and m.end == hi]
