@@ -169,6 +169,7 @@ def find_quotes(text: str, sentences: SentenceIndex, mentions: list[Mention], st
     spans = quote_spans(text)
     people = [m for m in _people(mentions) if not _inside(spans, m)]  # a name quoted is not who speaks
     quotes: list[Quote] = []
+    after: list[Quote] = []  # statements that follow a quote's attribution
     previous_close = 0
     for q_start, q_end in spans:
         closed = text[q_end - 1] in "”\""
@@ -189,6 +190,13 @@ def find_quotes(text: str, sentences: SentenceIndex, mentions: list[Mention], st
                 if (m := pattern.match(tail)) and (hit := _speaker_of_phrase(
                         text, people, q_end + m.start("who"), q_end + m.end("who"), sentences, spoken, first))[0]:
                     named, speaker = hit
+                    s_end = sentences.spans[sentences.of(q_end - 1)][1]
+                    if speaker and (more := _SAYING.match(text, q_end + m.end(), s_end)):
+                        # '“…,” Chaudhry said, adding that snipers killed …': a statement of the same voice
+                        content = text[more.start("content") : more.end("content")].rstrip().rstrip(".,;").rstrip()
+                        if _words(content) >= MIN_STATEMENT_WORDS:
+                            after.append(Quote(speaker, content, "reported", more.start("content"),
+                                               more.start("content") + len(content), sentences.of(more.start("content"))))
                     break
         # Before it: 'Said Austin: “…”', 'Austin said, “…”', 'Altun, Erdogan’s communication chief, tweeted: “…”'
         if not named and (m := _HEAD_VERB_WHO.search(text, head_lo, q_start)):
@@ -219,7 +227,7 @@ def find_quotes(text: str, sentences: SentenceIndex, mentions: list[Mention], st
         words = len(body.split())
         partial = words < 6 and s_start < q_start and not text[s_start:q_start].rstrip().endswith((":", ","))
         quotes.append(Quote(speaker, body.strip(), "partial" if partial else "direct", q_start + 1, body_end, s_index))
-    return quotes
+    return quotes + after
 
 
 _SUBJECT_PRONOUN_START = re.compile(r"\s*(?:(?:But|And|Still|However|Then|Later|Also),?\s+)?(?:He|She)\b")
