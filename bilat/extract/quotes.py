@@ -300,7 +300,7 @@ _DATELINE = re.compile(r"[A-Z][A-Z .,'-]{2,40}\s[—–-]+\s")
 def _subject_before(text: str, people: list[Mention], s_start: int, verb_at: int) -> bool:
     """Without "that", a statement is reported only when the verb's subject is a person: named just before it
     ('Romanowski emphasized', 'Sudani, speaking in Baghdad, said') or a pronoun ('He stressed')."""
-    if _SUBJECT_PRONOUN.search(text[s_start:verb_at]):
+    if _SUBJECT_PRONOUN.search(text[s_start:verb_at]) or _TITLE_REFERENCE.match(_LEAD.sub("", text[s_start:verb_at].strip())):
         return True
     last = [m for m in people if s_start <= m.start and m.end <= verb_at]
     return bool(last) and bool(_SUBJECT_GAP.match(text[last[-1].end : verb_at].strip()))
@@ -349,6 +349,11 @@ def _speaker_of(text: str, people: list[Mention], sentences: SentenceIndex, lo: 
     inside = [m for m in people if lo <= m.start and m.end <= hi and not _RELATIVE_OPEN.search(text[lo:m.start])]
     if inside:
         return inside[-1].entity_id
+    subject = text[lo:hi].strip()
+    if lead := _LEAD.match(subject):
+        subject = subject[lead.end():]
+    if _TITLE_REFERENCE.match(subject):  # "The military spokesperson said …": the one already named
+        return _pronoun_speaker(text, people, sentences, hi, speakers)
     if pronoun := _PRONOUN.search(text, lo, hi):
         return _pronoun_speaker(text, people, sentences, pronoun.start(), speakers)
     return None
