@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bilat.extract.entities import Mention
+from bilat.extract.entities import EntityFindings, Mention
+from bilat.extract.gazetteer import Entity, Gazetteer, person_id
 from bilat.extract.text import SentenceIndex
 
 SPEECH_VERBS = (
@@ -428,3 +429,73 @@ def find_reported_statements(text: str, sentences: SentenceIndex, mentions: list
         for n, extra in enumerate(more):
             add(speaker, extra.start("content"), more[n + 1].start() if n + 1 < len(more) else extra.end("content"), index)
     return found
+
+
+# Speakers no earlier layer knew: 'said Oh Ei Sun, senior fellow …', '“…,” Ghulam Nabi, another freed passenger,
+# told media', 'according to local resident Abala Waro'. The name stands where an attribution names its speaker.
+_NAME_WORD = r"[A-Z][\w’'-]*[a-z][\w’'-]*"
+_ATTRIBUTION_VERBS = rf"(?:{SPEECH_VERBS}|told|asked)"
+_NAME_ENDS = r"(?=\s*(?:[,.;:!?]|$)|\s(?:on|in|at|during|who|while)\b)"
+
+
+def _name_pattern(particles: frozenset[str]) -> str:
+    particle = "|".join(sorted(particles)) or "al"
+    return rf"{_NAME_WORD}(?:\s(?:(?:{particle})\s)?{_NAME_WORD}){{1,4}}"
+
+
+def add_unknown_speakers(text: str, sentences: SentenceIndex, findings: EntityFindings, gaz: Gazetteer) -> EntityFindings:
+    """People the entity layers missed who speak: a name of two or more capitalised words in an attribution
+    slot, overlapping no mention, becomes a person (leading words of a title or that the article also writes in
+    lower case — 'Lawyer', 'Commissioner' — are no part of it), and its last word elsewhere is that person too.
+    Words of a body ('Institute', 'Ministry') make it no person; a speaker described only ('a local resident')
+    stays no one."""
+    name = _name_pattern(gaz.name_particles)
+    verb_first = re.compile(rf"(?:\b(?:said|says|added|according to)|\btold\s(?:reporters|journalists|VOA|media))\s"
+                            rf"(?:[a-z][\w-]*\s){{0,4}}(?P<name>{name}){_NAME_ENDS}")
+    name_first = re.compile(rf"(?:^|[”\"],?\s|\b[a-z][a-z-]{{2,}}\s)(?P<name>{name})"
+                            rf"(?:,\s[^,“”\"]{{2,120}},)?\s(?:[a-z]+ly\s)?{_ATTRIBUTION_VERBS}\b")
+    lower_words = set(re.findall(r"\b[a-z][\w’'-]*\b", text))
+    taken = [(m.start, m.end) for m in findings.mentions]
+    found: dict[tuple[int, int], str] = {}
+    for s_start, s_end in sentences.spans:
+        sentence = text[s_start:s_end]
+        for pattern in (verb_first, name_first):
+            for match in pattern.finditer(sentence):
+                if pattern is name_first and _OBJECT_BEFORE.search(sentence, max(0, match.start("name") - 12), match.start("name")):
+                    continue  # 'met Xi Jinping and said': an object, not the speaker
+                lo, hi = s_start + match.start("name"), s_start + match.end("name")
+                words = list(re.finditer(r"\S+", text[lo:hi]))
+                # leading words of a title or a sentence's common opening ('Lawyer', 'The', 'Provincial')
+                while words and (words[0].group().lower() in lower_words or (words[0].group().lower(),) in gaz.offices
+                                 or words[0].group().lower() in gaz.office_words):
+                    words.pop(0)
+                if len(words) < 2 or any(w.group() in gaz.body_heads or w.group() in _NOT_PERSON_WORDS for w in words):
+                    continue
+                lo = lo + words[0].start()
+                if any(s < hi and lo < e for s, e in taken):
+                    continue
+                found[(lo, hi)] = text[lo:hi]
+    if not found:
+        return findings
+    mentions, entities = list(findings.mentions), dict(findings.entities)
+    for (lo, hi), surface in found.items():
+        pid = person_id(surface)
+        entities.setdefault(pid, gaz.entities.get(pid) or Entity(pid, "person", surface, None))
+        mentions.append(Mention(pid, surface, lo, hi, sentences.of(lo), "speaker"))
+        taken.append((lo, hi))
+    # 'said Lewal': the last word of a new person's name, alone elsewhere, is that person
+    for surface, pid in {s: person_id(s) for s in found.values()}.items():
+        surname = surface.split()[-1]
+        for match in re.finditer(rf"(?<![\w’'-]){re.escape(surname)}(?![\w’'-]|\s[A-Z])", text):
+            if re.search(r"[A-Z][\w’'-]*\s$", text[max(0, match.start() - 30) : match.start()]):
+                continue  # the end of some other name
+            if not any(s < match.end() and match.start() < e for s, e in taken):
+                mentions.append(Mention(pid, surname, match.start(), match.end(), sentences.of(match.start()), "short_form"))
+                taken.append((match.start(), match.end()))
+    return EntityFindings(sorted(mentions, key=lambda m: (m.start, m.end)), findings.roles, entities)
+
+
+# Capitalised words that end no person's name, though not bodies of the gazetteer
+_NOT_PERSON_WORDS = {"News", "Times", "Post", "Press", "Watch", "International", "Group", "Network", "Television",
+                     "Radio", "Agency", "University", "Review", "Journal", "Daily", "Monday", "Tuesday", "Wednesday",
+                     "Thursday", "Friday", "Saturday", "Sunday"}
