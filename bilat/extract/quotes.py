@@ -438,6 +438,9 @@ _ATTRIBUTION_VERBS = rf"(?:{SPEECH_VERBS}|told|asked)"
 _NAME_ENDS = r"(?=\s*(?:[,.;:!?]|$)|\s(?:on|in|at|during|who|while)\b)"
 
 
+_OPENS_SUBJECT = re.compile(r"(?:^\W*|[”\"],?\s|\b[a-z][a-z-]{2,}\s)$")
+
+
 def _name_pattern(particles: frozenset[str]) -> str:
     particle = "|".join(sorted(particles)) or "al"
     return rf"{_NAME_WORD}(?:\s(?:(?:{particle})\s)?{_NAME_WORD}){{1,4}}"
@@ -452,7 +455,7 @@ def add_unknown_speakers(text: str, sentences: SentenceIndex, findings: EntityFi
     name = _name_pattern(gaz.name_particles)
     verb_first = re.compile(rf"(?:\b(?:said|says|added|according to)|\btold\s(?:reporters|journalists|VOA|media))\s"
                             rf"(?:[a-z][\w-]*\s){{0,4}}(?P<name>{name}){_NAME_ENDS}")
-    name_first = re.compile(rf"(?:^|[”\"],?\s|\b[a-z][a-z-]{{2,}}\s)(?P<name>{name})"
+    name_first = re.compile(rf"(?<![\w’'-])(?P<name>{name})"
                             rf"(?:,\s[^,“”\"]{{2,120}},)?\s(?:[a-z]+ly\s)?{_ATTRIBUTION_VERBS}\b")
     lower_words = set(re.findall(r"\b[a-z][\w’'-]*\b", text))
     taken = [(m.start, m.end) for m in findings.mentions]
@@ -461,6 +464,8 @@ def add_unknown_speakers(text: str, sentences: SentenceIndex, findings: EntityFi
         sentence = text[s_start:s_end]
         for pattern in (verb_first, name_first):
             for match in pattern.finditer(sentence):
+                if pattern is name_first and not _OPENS_SUBJECT.search(sentence, 0, match.start()):
+                    continue  # the name opens the sentence, follows a quote or a description ('resident X')
                 if pattern is name_first and _OBJECT_BEFORE.search(sentence, max(0, match.start("name") - 12), match.start("name")):
                     continue  # 'met Xi Jinping and said': an object, not the speaker
                 lo, hi = s_start + match.start("name"), s_start + match.end("name")
