@@ -11,7 +11,7 @@ from bilat.extract.gazetteer import Gazetteer, default_gazetteer
 from bilat.extract.interactions import Interaction, find_interactions
 from bilat.extract.ner import Recognizer, add_model_entities, recognize
 from bilat.extract.quantities import Quantity, find_quantities
-from bilat.extract.quotes import Quote, find_quotes, find_reported_statements
+from bilat.extract.quotes import Quote, add_unknown_speakers, find_quotes, find_reported_statements
 from bilat.extract.text import SentenceIndex, sentence_spans, tokenize
 
 
@@ -42,6 +42,7 @@ def extract_entities(article: ArticleText, gaz: Gazetteer | None = None, recogni
     if recognizer is not None:
         spans = recognize(recognizer, article.text, article.sentences, findings)
         findings = add_model_entities(findings, article.text, article.sentences, spans, gaz)
+    findings = add_unknown_speakers(article.text, article.sentences, findings, gaz)  # who speaks is someone
     return unify_people(findings)
 
 

@@ -13,30 +13,40 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bilat.extract.entities import Mention
+from bilat.extract.entities import EntityFindings, Mention
+from bilat.extract.gazetteer import Entity, Gazetteer, person_id
 from bilat.extract.text import SentenceIndex
 
 SPEECH_VERBS = (
     r"said|says|added|told|stated|stating|noted|emphasized|emphasised|stressed|affirmed|described|warned|declared|"
     r"announced|insisted|argued|explained|wrote|remarked|acknowledged|confirmed|pledged|vowed|urged|asserted|"
-    r"maintained|contended|cautioned|reiterated|underscored|highlighted|predicted|promised|called|recalled|observed"
+    r"maintained|contended|cautioned|reiterated|underscored|highlighted|predicted|promised|called|recalled|observed|"
+    r"adds|notes|warns|stresses|explains|suggested|suggests|claimed|claims|alleged|thinks|believes|expects"
 )
 # Verbs whose object is what was said even without "that" ("Romanowski emphasized the US commitment …").
 # Not "called", "described", "urged", "announced", "told": their object is a person or a thing, not a statement.
 BARE_REPORTING_VERBS = (
     r"said|says|added|noted|emphasized|emphasised|stressed|affirmed|warned|insisted|argued|explained|"
-    r"acknowledged|confirmed|reiterated|underscored|cautioned|asserted|maintained|contended|predicted"
+    r"acknowledged|confirmed|reiterated|underscored|cautioned|asserted|maintained|contended|predicted|"
+    r"adds|notes|warns|stresses|explains|suggested|suggests|claimed|claims|alleged|thinks|believes|expects"
 )
 _SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She|the (?:minister|secretary|ambassador|general|commander|president|prime minister|spokesman|spokeswoman|envoy|king|official))\b")
-_WHEN = (r"(?:\s(?:on|late on|early on)\s\w+day|\s(?:earlier\s|later\s)?(?:last|this|next)\s(?:week|month|year)|\s(?:earlier|later)"
-         r"|\s(?:in|at|during)\s(?:a|an|the)\s[\w-]+(?:\s[\w-]+)?|\s(?:in|at|from)\s[A-Z][\w-]+)?")
+_DAY = r"(?:(?:on|late on|early on)\s)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s(?:morning|afternoon|evening|night))?"
+_WHEN_ONE = (rf"\s{_DAY}|\s(?:earlier\s|later\s)?(?:last|this|next)\s(?:week|month|year)|\s(?:earlier|later)"
+             r"|\s(?:in|at|during)\s(?:a|an|the)\s[\w-]+(?:\s[\w-]+)?|\s(?:in|at|from)\s[A-Z][\w-]+")
+_WHEN = rf"(?:{_WHEN_ONE})?"
+# Before "that", when and where it was said may run longer: 'said during a visit to Beijing in early September that'
+_WHEN_THAT = (rf"(?:{_WHEN_ONE}|\s(?:on|in|at|during|after|before|following|from|to|with|while)\s(?:(?!that\b)[\w’'.-]+\s){{0,3}}"
+              r"(?!that\b)[\w’'.-]+){0,3}")
 # "told reporters that", "told lawmakers on Tuesday that": whom it was said to
 _AUDIENCE = r"(?:\s(?:to\s)?(?:reporters|journalists|lawmakers|legislators|parliament|Congress|senators|officials|troops|him|her|them|us|the \w+))?"
-_REPORTED = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{SPEECH_VERBS}){_AUDIENCE}{_WHEN},?\s(?:that\s)(?P<content>[^“\"]+)")
+# 'told VOA that', 'told Radio France International that', 'told his top advisers that': whoever it was told to
+_TOLD_WHOM = r"(?:(?<=told)\s(?:(?!that\b)[\w’'.-]+\s){0,4}?(?!that\b)[\w’'.-]+)?"
+_REPORTED = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{SPEECH_VERBS}){_TOLD_WHOM}{_AUDIENCE}{_WHEN_THAT},?\s(?:that\s)(?P<content>[^“\"]+)")
 _BARE_REPORTED = re.compile(rf"\s(?:[a-z]+ly\s)?(?P<verb>{BARE_REPORTING_VERBS}){_WHEN},?\s(?!(?:that|to|in|on|at|for|by|with|after|before|during|of|as|so|and|but|yesterday|today|tonight|earlier|later)\b)(?P<content>[\w$][^“\"]+)")
 _ACCORDING_BEFORE = re.compile(r"^(?:\W*)According to (?P<speaker>[^,]{2,80}), (?P<content>.+?)[.!?]?$", re.S)
-_ACCORDING_AFTER = re.compile(r"^(?P<content>.+?),? according to (?P<speaker>[^,.]{2,80})[.!?]?$", re.S)
+_ACCORDING_AFTER = re.compile(r"^(?P<content>.+?),? according to (?P<speaker>[^,.]{2,80})(?:,\s[^,]{2,120})?[.!?]?$", re.S)
 #: Between a quote and the next one of the same speaker: no other person is named, and not too far.
 CONTINUATION_GAP = 300
 
@@ -160,6 +170,7 @@ def find_quotes(text: str, sentences: SentenceIndex, mentions: list[Mention], st
     spans = quote_spans(text)
     people = [m for m in _people(mentions) if not _inside(spans, m)]  # a name quoted is not who speaks
     quotes: list[Quote] = []
+    after: list[Quote] = []  # statements that follow a quote's attribution
     previous_close = 0
     for q_start, q_end in spans:
         closed = text[q_end - 1] in "”\""
@@ -180,6 +191,13 @@ def find_quotes(text: str, sentences: SentenceIndex, mentions: list[Mention], st
                 if (m := pattern.match(tail)) and (hit := _speaker_of_phrase(
                         text, people, q_end + m.start("who"), q_end + m.end("who"), sentences, spoken, first))[0]:
                     named, speaker = hit
+                    s_end = sentences.spans[sentences.of(q_end - 1)][1]
+                    if speaker and (more := _SAYING.match(text, q_end + m.end(), s_end)):
+                        # '“…,” Chaudhry said, adding that snipers killed …': a statement of the same voice
+                        content = text[more.start("content") : more.end("content")].rstrip().rstrip(".,;").rstrip()
+                        if _words(content) >= MIN_STATEMENT_WORDS:
+                            after.append(Quote(speaker, content, "reported", more.start("content"),
+                                               more.start("content") + len(content), sentences.of(more.start("content"))))
                     break
         # Before it: 'Said Austin: “…”', 'Austin said, “…”', 'Altun, Erdogan’s communication chief, tweeted: “…”'
         if not named and (m := _HEAD_VERB_WHO.search(text, head_lo, q_start)):
@@ -210,7 +228,7 @@ def find_quotes(text: str, sentences: SentenceIndex, mentions: list[Mention], st
         words = len(body.split())
         partial = words < 6 and s_start < q_start and not text[s_start:q_start].rstrip().endswith((":", ","))
         quotes.append(Quote(speaker, body.strip(), "partial" if partial else "direct", q_start + 1, body_end, s_index))
-    return quotes
+    return quotes + after
 
 
 _SUBJECT_PRONOUN_START = re.compile(r"\s*(?:(?:But|And|Still|However|Then|Later|Also),?\s+)?(?:He|She)\b")
@@ -250,7 +268,7 @@ def _according_to(text: str, people: list[Mention], s_start: int, sentence: str)
 
 # Between the subject and the verb: nothing, an appositive (", the region's president,"), an adverb, or a first
 # clause of the same subject ("denounced the attacks and said …", "condemned the strike, saying …").
-_SUBJECT_GAP = re.compile(r"^,?(?:\s*,[^,]{1,120},)?\s*(?:(?:also|later|again|[a-z]+ly)\s*)?"
+_SUBJECT_GAP = re.compile(rf"^,?(?:\s*,[^,]{{1,120}},)?\s*(?:(?:also|later|again|earlier|has|had|have|[a-z]+ly|{_DAY})\s*)*"
                           r"(?:[a-z]+(?:ed|s)\b[^;:“\"]{0,160}?(?:\band|,))?$")
 _QUOTE_SUBJECT_GAP = re.compile(r"^,?(?:\s*,[^,]{1,120},)?\s*(?:(?:also|later|again|then|earlier|[a-z]+ly|on|late|early|"
                                 r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s*)*$")
@@ -258,26 +276,32 @@ _SUBJECT_PRONOUN = re.compile(r"(?:^|\s)(?:He|She|he|she)\s+(?:[a-z]+ly\s+)?$")
 # "told reporters …", "told Kurdish television …": whom it was said to, needed before a statement without "that"
 _TOLD_AUDIENCE = (r"(?:reporters|journalists|lawmakers|legislators|parliament|Congress|senators|troops|supporters|the \w+|"
                   r"(?:[A-Z][\w-]+\s|state\s|local\s)?(?:television|TV|radio|media|newspapers?|news agency)|a news conference|Reuters|AFP|CNN|Al Jazeera|Al Arabiya|Rudaw|"
-                  r"an? (?:\w+\s)?(?:interview|briefing))")
+                  r"an? (?:\w+\s)?(?:interview|briefing)|media|[A-Z][\w-]+(?:\s[A-Z][\w-]+){0,3})")
 _TOLD = re.compile(rf"\s(?P<verb>told)\s{_TOLD_AUDIENCE}{_WHEN},?\s(?!(?:that|to|in|on|at|for|by|with|after|before|during|of|as|so|and|but)\b)(?P<content>[\w$][^“\"]+)")
 # "…, adding that …", "… and that …": a second statement of the same speaker in the same sentence
 _MORE = re.compile(r"(?:,\s(?:adding|saying)|,?\sand(?:\s(?:added|said))?)\sthat\s(?P<content>[\w$][^“\"]+)")
 # "…, saying …" after a first clause of a person subject ("condemned the strike, saying unilateral action …")
-_SAYING = re.compile(r",\s(?P<verb>saying|adding)(?:\sthat)?\s(?P<content>[\w$][^“\"]+)")
+_SAYING = re.compile(r",\s(?P<verb>saying|adding|asserting|arguing|warning|noting|insisting|stressing|claiming)(?:\sthat)?\s(?P<content>[\w$][^“\"]+)")
 # "… killed himself, President Donald Trump said on Sunday.": the attribution closes the sentence
-_SAID_AFTER = re.compile(rf"^(?P<content>[\w$“\"][^“\"]*?),\s(?P<speaker>[^,“\"]{{2,80}}?)\s(?:said|says|added|told (?:reporters|journalists)){_WHEN}[.!?]?\s*$", re.S)
+# A few words quoted inside the statement ('They will invoke the law “selectively”, he forecast') belong to it
+_CONTENT_AFTER = r"(?:[^“”\"]|[“\"][^“”\"]{1,80}[”\"])*?"
+_SAID_AFTER = re.compile(rf"^(?P<content>[\w$“\"]{_CONTENT_AFTER}),\s(?P<speaker>[^,“\"]{{2,80}}?)\s(?:said|says|added|forecast|predicted|told (?:reporters|journalists|media|VOA|[A-Z][\w-]+)){_WHEN}[.!?]?\s*$", re.S)
 # "According to X, the Kurdistan Region's health minister, 58 others …": the appositive is no part of the statement
 _APPOSITIVE = re.compile(r"(?:the |a |an )?(?:[\w'’.-]+\s){0,4}(?:minister|spokes(?:man|woman|person)|president|secretary|ambassador|"
                          r"commander|adviser|advisor|chief|head|director|envoy|official|leader|king|chairman|governor)"
                          r"(?:\s(?:of|for|to|at|in)\s[^,]{1,50})?,\s", re.I)
+# "… to increase sway over China, said Alan Chong, associate professor at …": the verb before the speaker
+_SAID_BY_AFTER = re.compile(rf"^(?P<content>[\w$]{_CONTENT_AFTER}),\s(?:said|says|added)\s(?P<speaker>[^,“\"]{{2,80}}?)"
+                            r"(?:,\s[^“”\"]{2,160}?)?[.!?]?\s*$", re.S)
 MIN_STATEMENT_WORDS = 3
+_QUOTED = re.compile(r"[“\"][^“”\"]*[”\"]")
 _DATELINE = re.compile(r"[A-Z][A-Z .,'-]{2,40}\s[—–-]+\s")
 
 
 def _subject_before(text: str, people: list[Mention], s_start: int, verb_at: int) -> bool:
     """Without "that", a statement is reported only when the verb's subject is a person: named just before it
     ('Romanowski emphasized', 'Sudani, speaking in Baghdad, said') or a pronoun ('He stressed')."""
-    if _SUBJECT_PRONOUN.search(text[s_start:verb_at]):
+    if _SUBJECT_PRONOUN.search(text[s_start:verb_at]) or _TITLE_REFERENCE.match(_LEAD.sub("", text[s_start:verb_at].strip())):
         return True
     last = [m for m in people if s_start <= m.start and m.end <= verb_at]
     return bool(last) and bool(_SUBJECT_GAP.match(text[last[-1].end : verb_at].strip()))
@@ -326,6 +350,11 @@ def _speaker_of(text: str, people: list[Mention], sentences: SentenceIndex, lo: 
     inside = [m for m in people if lo <= m.start and m.end <= hi and not _RELATIVE_OPEN.search(text[lo:m.start])]
     if inside:
         return inside[-1].entity_id
+    subject = text[lo:hi].strip()
+    if lead := _LEAD.match(subject):
+        subject = subject[lead.end():]
+    if _TITLE_REFERENCE.match(subject):  # "The military spokesperson said …": the one already named
+        return _pronoun_speaker(text, people, sentences, hi, speakers)
     if pronoun := _PRONOUN.search(text, lo, hi):
         return _pronoun_speaker(text, people, sentences, pronoun.start(), speakers)
     return None
@@ -361,11 +390,14 @@ def find_reported_statements(text: str, sentences: SentenceIndex, mentions: list
                 c_start = appositive.end()
             add(speaker, c_start, c_end, index)
             continue
-        if not quoted and (after := _SAID_AFTER.match(sentence.rstrip())) and _words(after["content"]) >= 6:
+        after = _SAID_AFTER.match(sentence.rstrip()) or _SAID_BY_AFTER.match(sentence.rstrip())
+        if after and quoted and (after["content"][0] in "“\"" or _words(_QUOTED.sub("", after["content"])) < 4):
+            after = None  # '“We will win”, he said': a direct quote, not a statement with a few words quoted
+        if after and _words(after["content"]) >= 6:
             lo, hi = s_start + after.start("speaker"), s_start + after.end("speaker")
             words = after["speaker"].strip()
             speaker = None
-            if words in {"he", "she"}:
+            if words in {"he", "she", "He", "She"}:
                 speaker = _pronoun_speaker(text, people, sentences, lo, speakers)
             else:
                 named = [m for m in people if lo <= m.start and m.end == hi]
@@ -397,3 +429,78 @@ def find_reported_statements(text: str, sentences: SentenceIndex, mentions: list
         for n, extra in enumerate(more):
             add(speaker, extra.start("content"), more[n + 1].start() if n + 1 < len(more) else extra.end("content"), index)
     return found
+
+
+# Speakers no earlier layer knew: 'said Oh Ei Sun, senior fellow …', '“…,” Ghulam Nabi, another freed passenger,
+# told media', 'according to local resident Abala Waro'. The name stands where an attribution names its speaker.
+_NAME_WORD = r"[A-Z][\w’'-]*[a-z][\w’'-]*"
+_ATTRIBUTION_VERBS = rf"(?:{SPEECH_VERBS}|told|asked)"
+_NAME_ENDS = r"(?=\s*(?:[,.;:!?]|$)|\s(?:on|in|at|during|who|while)\b)"
+
+
+_OPENS_SUBJECT = re.compile(r"(?:^\W*|[”\"],?\s|\b[a-z][a-z-]{2,}\s)$")
+
+
+def _name_pattern(particles: frozenset[str]) -> str:
+    particle = "|".join(sorted(particles)) or "al"
+    return rf"{_NAME_WORD}(?:\s(?:(?:{particle})\s)?{_NAME_WORD}){{1,4}}"
+
+
+def add_unknown_speakers(text: str, sentences: SentenceIndex, findings: EntityFindings, gaz: Gazetteer) -> EntityFindings:
+    """People the entity layers missed who speak: a name of two or more capitalised words in an attribution
+    slot, overlapping no mention, becomes a person (leading words of a title or that the article also writes in
+    lower case — 'Lawyer', 'Commissioner' — are no part of it), and its last word elsewhere is that person too.
+    Words of a body ('Institute', 'Ministry') make it no person; a speaker described only ('a local resident')
+    stays no one."""
+    name = _name_pattern(gaz.name_particles)
+    verb_first = re.compile(rf"(?:\b(?:said|says|added|according to)|\btold\s(?:reporters|journalists|VOA|media))\s"
+                            rf"(?:[a-z][\w-]*\s){{0,4}}(?P<name>{name}){_NAME_ENDS}")
+    name_first = re.compile(rf"(?<![\w’'-])(?P<name>{name})"
+                            rf"(?:,\s[^,“”\"]{{2,120}},)?\s(?:[a-z]+ly\s)?{_ATTRIBUTION_VERBS}\b")
+    lower_words = set(re.findall(r"\b[a-z][\w’'-]*\b", text))
+    taken = [(m.start, m.end) for m in findings.mentions]
+    found: dict[tuple[int, int], str] = {}
+    for s_start, s_end in sentences.spans:
+        sentence = text[s_start:s_end]
+        for pattern in (verb_first, name_first):
+            for match in pattern.finditer(sentence):
+                if pattern is name_first and not _OPENS_SUBJECT.search(sentence, 0, match.start()):
+                    continue  # the name opens the sentence, follows a quote or a description ('resident X')
+                if pattern is name_first and _OBJECT_BEFORE.search(sentence, max(0, match.start("name") - 12), match.start("name")):
+                    continue  # 'met Xi Jinping and said': an object, not the speaker
+                lo, hi = s_start + match.start("name"), s_start + match.end("name")
+                words = list(re.finditer(r"\S+", text[lo:hi]))
+                # leading words of a title or a sentence's common opening ('Lawyer', 'The', 'Provincial')
+                while words and (words[0].group().lower() in lower_words or (words[0].group().lower(),) in gaz.offices
+                                 or words[0].group().lower() in gaz.office_words):
+                    words.pop(0)
+                if len(words) < 2 or any(w.group() in gaz.body_heads or w.group() in _NOT_PERSON_WORDS for w in words):
+                    continue
+                lo = lo + words[0].start()
+                if any(s < hi and lo < e for s, e in taken):
+                    continue
+                found[(lo, hi)] = text[lo:hi]
+    if not found:
+        return findings
+    mentions, entities = list(findings.mentions), dict(findings.entities)
+    for (lo, hi), surface in found.items():
+        pid = person_id(surface)
+        entities.setdefault(pid, gaz.entities.get(pid) or Entity(pid, "person", surface, None))
+        mentions.append(Mention(pid, surface, lo, hi, sentences.of(lo), "speaker"))
+        taken.append((lo, hi))
+    # 'said Lewal': the last word of a new person's name, alone elsewhere, is that person
+    for surface, pid in {s: person_id(s) for s in found.values()}.items():
+        surname = surface.split()[-1]
+        for match in re.finditer(rf"(?<![\w’'-]){re.escape(surname)}(?![\w’'-]|\s[A-Z])", text):
+            if re.search(r"[A-Z][\w’'-]*\s$", text[max(0, match.start() - 30) : match.start()]):
+                continue  # the end of some other name
+            if not any(s < match.end() and match.start() < e for s, e in taken):
+                mentions.append(Mention(pid, surname, match.start(), match.end(), sentences.of(match.start()), "short_form"))
+                taken.append((match.start(), match.end()))
+    return EntityFindings(sorted(mentions, key=lambda m: (m.start, m.end)), findings.roles, entities)
+
+
+# Capitalised words that end no person's name, though not bodies of the gazetteer
+_NOT_PERSON_WORDS = {"News", "Times", "Post", "Press", "Watch", "International", "Group", "Network", "Television",
+                     "Radio", "Agency", "University", "Review", "Journal", "Daily", "Monday", "Tuesday", "Wednesday",
+                     "Thursday", "Friday", "Saturday", "Sunday"}
