@@ -318,12 +318,12 @@ class _ArticleEntities:
             first, after_comma = j + 1, j + 1
             if name_end == j and self._tok(j) == ",":
                 inner = self._prefix(j + 1)  # "The commander of US Central Command, Gen. Kenneth McKenzie,"
-                if inner and inner.rank and not inner.office and prefix.office:
-                    first = inner.end
+                if inner and (inner.rank or inner.office) and prefix.office and self._name_end(inner.end) > inner.end:
+                    first = inner.end  # "…, Ambassador Shafqat Ali Khan,": a diplomatic rank, not a name
                 after_comma = self._name_end(first)
             if after_comma > first and self._tok(after_comma) in CLOSING:
                 if first > j + 1:
-                    prefix.rank = prefix.rank or inner.rank
+                    prefix.rank = prefix.rank or inner.rank or inner.office
                 j, name_end = first, after_comma  # "Iraq's defense minister, Thabit al-Abbasi, said"
             elif name_end == j:
                 i = max(prefix.end, i + 1)
