@@ -98,8 +98,7 @@ def upsert_listings(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
     con.execute(
         "INSERT INTO raw.listings SELECT * FROM (SELECT DISTINCT ON (source, canonical_url) * FROM incoming_batch ORDER BY source, canonical_url) "
         "ON CONFLICT (source, canonical_url) DO UPDATE SET url = excluded.url, listed_at = excluded.listed_at, "
-        "title = excluded.title, last_seen_at = excluded.last_seen_at, "
-        "partition_date = coalesce(excluded.listed_at, raw.listings.first_seen_at)::date"
+        "title = excluded.title, last_seen_at = excluded.last_seen_at"
     )
     con.unregister("incoming_batch")
     return batch.num_rows
