@@ -10,6 +10,7 @@ from bilat.pipelines.definitions import defs
 from bilat.pipelines.jobs import all_assets
 from bilat.pipelines.runs import run_partition
 from bilat.warehouse.schema import TABLES
+from tests.archives import write_archive
 
 
 def test_every_run_succeeded_and_every_check_passed(bundled_run):
@@ -255,33 +256,6 @@ def test_extracted_rows_carry_the_extractor_and_gazetteer_versions(bundled_run):
 
 
 # ------------------------------------------------------------------------------------ every date has a home
-PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>{meta}</head>
-<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"""
-STRIKES_2003 = ("WASHINGTON — American warplanes and cruise missiles struck Baghdad on Thursday as the United States opened its "
-                "war against Iraq, Pentagon officials said. President George W. Bush said the strikes were the first stage of a "
-                "campaign to disarm Iraq. Iraqi forces fired missiles at American troops massed in Kuwait.")
-FILLER = ("Officials in both capitals spoke to reporters through the day, and diplomats at the United Nations met late into the "
-          "evening to weigh what the Security Council could still do.")
-
-
-def _archive(root, name: str, captured: str, pages: dict[str, str | None]):
-    """A local archive (archive.yaml, a sitemap, pages mirrored as host/path.html); ``pages`` maps a URL path to
-    the publication date its page declares (None: no date)."""
-    root.mkdir(parents=True)
-    urls = []
-    for path, published in pages.items():
-        url = f"https://wire.example{path}"
-        urls.append(url)
-        meta = f'<meta property="article:published_time" content="{published}">' if published else ""
-        body = "".join(f"<p>{p}</p>" for p in (STRIKES_2003, FILLER, f"This copy was filed under {path}."))
-        page = root / "wire.example" / f"{path.lstrip('/')}.html"
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(PAGE.format(title=f"Strikes on Baghdad ({path})", meta=meta, paragraphs=body), encoding="utf-8")
-    entries = "".join(f"<url><loc>{u}</loc></url>" for u in urls)
-    (root / "sitemap.xml").write_text(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>')
-    (root / "archive.yaml").write_text(f'name: {name}\ncaptured_at: "{captured}"\nsitemap: sitemap.xml\n')
-
-
 @pytest.fixture(scope="module")
 def dated_run(tmp_path_factory):
     """Two archives captured on two days: one with a 2003 article and one dated 3000-01-01, one with an article
@@ -290,8 +264,8 @@ def dated_run(tmp_path_factory):
     from bilat.pipelines.runs import run_all
 
     root = tmp_path_factory.mktemp("dated")
-    _archive(root / "a", "a", "2026-01-05T12:00:00+00:00", {"/2003/war-begins": "2003-03-21T06:00:00Z", "/far-future": "3000-01-01T00:00:00Z"})
-    _archive(root / "b", "b", "2026-01-06T12:00:00+00:00", {"/old": "1985-05-01T00:00:00Z", "/undated": None})
+    write_archive(root / "a", "a", "2026-01-05T12:00:00+00:00", {"/2003/war-begins": "2003-03-21T06:00:00Z", "/far-future": "3000-01-01T00:00:00Z"})
+    write_archive(root / "b", "b", "2026-01-06T12:00:00+00:00", {"/old": "1985-05-01T00:00:00Z", "/undated": None})
     sources = root / "sources.yaml"
     sources.write_text("sources:\n  - {name: a, kind: archive, path: a}\n  - {name: b, kind: archive, path: b}\n")
     resources = {"warehouse": WarehouseResource(path=str(root / "bilat.duckdb")),
