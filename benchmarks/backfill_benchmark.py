@@ -90,6 +90,18 @@ def event_log(home: Path) -> tuple[int, int]:
     return rows, sum(f.stat().st_size for f in files) + sum(f.stat().st_size for f in home.rglob("*.db-wal"))
 
 
+def run_timeline(home: Path, began: float) -> list[str]:
+    """Each run: when it was created, started and ended, in seconds from the command's start."""
+    os.environ["DAGSTER_HOME"] = str(home)
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        records = sorted(instance.get_run_records(), key=lambda r: r.create_timestamp.timestamp())
+        return [f"run {r.dagster_run.tags.get('dagster/partition', '(unpartitioned)')}: created +{r.create_timestamp.timestamp() - began:.1f} s, "
+                f"started +{(r.start_time or began) - began:.1f} s, ended +{(r.end_time or began) - began:.1f} s, {r.dagster_run.status.value}"
+                for r in records]
+
+
 def backfill(mode: str, start: date, end: date, tmp: Path) -> tuple[float, str]:
     """(wall seconds of `bilat run` or `bilat backfill`, its output); for the daemon, from submission to completion."""
     env = _env(tmp)
@@ -149,13 +161,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work_tmp:
         work = direct_work(days, Path(work_tmp))
     with tempfile.TemporaryDirectory() as tmp:
+        began = time.time()
         wall, output = backfill(args.mode, args.start, args.end, Path(tmp))
         events, size = event_log(Path(tmp) / "dagster_home")
+        timeline = run_timeline(Path(tmp) / "dagster_home", began)
     print(output.strip().splitlines()[-1] if args.mode != "run" else "")
     print(f"  wall time          {wall:8.1f} s")
     print(f"  work (no Dagster)  {work:8.1f} s")
     print(f"  orchestration      {wall - work:8.1f} s   = {100 * (wall - work) / wall:.0f}% of the wall time")
     print(f"  event log          {events:8d} events, {size / 1e6:.1f} MB")
+    for line in timeline:
+        print(f"  {line}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ something to collect (an archive's capture day, each GDELT window, each day feed
 
 With a webserver answering, the days are added as partitions (GraphQL ``addDynamicPartition``) and a real
 asset backfill is submitted (``launchPartitionBackfill``, which ``DagsterGraphQLClient`` has no method for);
-the daemon runs one run per day, then the models. Without one (or with ``--local``), the same runs of
+the daemon runs one run of the job per day. Without one (or with ``--local``), the same runs of
 ``ingest_to_marts`` are executed in this process against the persistent instance, so they show in the UI's
 run history afterwards. ``resume`` limits either to the days whose last materialization is missing or failed.
 """
@@ -19,7 +19,7 @@ import httpx
 from dagster._core.definitions.repository_definition import SINGLETON_REPOSITORY_NAME
 
 from bilat.pipelines.definitions import CODE_LOCATION
-from bilat.pipelines.jobs import all_assets, python_assets
+from bilat.pipelines.jobs import all_assets, ingest_to_marts
 from bilat.pipelines.partitions import collection_days
 from bilat.pipelines.runs import LISTINGS, MODELS, PARTITIONED, RunReport, plan_days, runs_for, whole_run_lock
 from bilat.pipelines.runs import launch as launch_run
@@ -112,18 +112,19 @@ def add_partitions(url: str, days: list[date]) -> None:
 
 
 def launch(url: str, days: list[date], title: str, keys: list[dg.AssetKey]) -> str:
-    """Submit an asset backfill of these assets for these collection days; returns its id."""
+    """Submit a backfill of ``ingest_to_marts`` (these assets of it) for these collection days; returns its id.
+    A job backfill, not an asset backfill: the daemon makes one run of the job per day, listings and models
+    included, where an asset backfill splits a day into a run per partitioning (listings, the day, the models),
+    each a new process."""
     add_partitions(url, days)
-    # One single-key range per day: a range of dynamic partitions runs in the order they were added, not by date.
-    ranges = [{"start": d.isoformat(), "end": d.isoformat()} for d in days]
-    partitioned = {key for a in python_assets for key in a.keys}
+    selector = {"repositoryLocationName": CODE_LOCATION, "repositoryName": SINGLETON_REPOSITORY_NAME}
     params = {
         "title": title,
-        "partitionsByAssets": [
-            {"assetKey": {"path": list(key.path)}, **({"partitions": {"ranges": ranges}} if key in partitioned else {})}
-            for key in keys if key not in partitioned or days
-        ],
+        "selector": {"partitionSetName": f"{ingest_to_marts.name}_partition_set", "repositorySelector": selector},
+        "partitionNames": [d.isoformat() for d in days],
     }
+    if set(keys) != {key for a in all_assets for key in a.keys}:
+        params["assetSelection"] = [{"path": list(key.path)} for key in keys]
     answer = _graphql(url, LAUNCH, {"params": params})["launchPartitionBackfill"]
     if answer["__typename"] != "LaunchBackfillSuccess":
         raise BackfillError(f"{answer['__typename']}: {answer.get('message', '')}")
