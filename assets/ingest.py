@@ -5,10 +5,10 @@ import dagster as dg
 
 from bilat.assets.metadata import results
 from bilat import stages
-from bilat.pipelines.partitions import backfill_policy, daily_partitions, window
+from bilat.pipelines.partitions import collection_days, window
 from bilat.pipelines.resources import WAREHOUSE_POOL, SourcesResource, WarehouseResource
 
-PARTITIONED = dict(partitions_def=daily_partitions, backfill_policy=backfill_policy, pool=WAREHOUSE_POOL)
+PARTITIONED = dict(partitions_def=collection_days, pool=WAREHOUSE_POOL)
 
 
 @dg.asset(key=["raw", "listings"], group_name="raw", kinds={"python", "duckdb"}, pool=WAREHOUSE_POOL)
@@ -24,7 +24,7 @@ def raw_listings(context: dg.AssetExecutionContext, warehouse: WarehouseResource
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["raw", "documents"], deps=[["raw", "listings"]], kinds={"python", "duckdb"},
-                     description="Documents collected for the partition's days, bytes kept in the content-addressed raw store."),
+                     description="Documents collected on the partition's day, bytes kept in the content-addressed raw store."),
         dg.AssetSpec(["raw", "discovered"], deps=[["raw", "listings"]], kinds={"duckdb"},
                      description="Every URL the sources listed for the partition and what became of it."),
     ],

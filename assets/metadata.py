@@ -10,7 +10,8 @@ from bilat.stages import StageResult
 
 def results(stage: StageResult, keys: set[dg.AssetKey] | None = None) -> list[dg.MaterializeResult]:
     """One MaterializeResult per table the stage wrote (of those that are assets in ``keys``), with its row
-    count and a preview of its rows; problems reading sources and outcome counts go with the first."""
+    count and a preview of its rows; problems reading sources and outcome counts go with the first. Every run
+    materializes one partition (no ranged runs), so these numbers are that partition's own."""
     out = []
     for table, count in stage.counts.items():
         if keys is not None and dg.AssetKey(table.split(".")) not in keys:
@@ -19,8 +20,6 @@ def results(stage: StageResult, keys: set[dg.AssetKey] | None = None) -> list[dg
             "dagster/row_count": dg.MetadataValue.int(count),
             "preview": dg.MetadataValue.md(markdown_table(stage.previews.get(table, []))),
         }
-        if len(stage.rows_by_day.get(table, {})) > 1:
-            metadata["rows_by_day"] = dg.MetadataValue.json(stage.rows_by_day[table])
         if table in ("core.document_outcomes", "raw.discovered"):  # what became of each: they add up
             metadata.update({f"outcome/{k}": dg.MetadataValue.int(v) for k, v in stage.outcomes.items()})
         if stage.problems and not out:  # `bilat run` reads these lines back: keep one "- problem" each

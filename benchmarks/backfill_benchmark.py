@@ -1,22 +1,28 @@
-"""A backfill of every partition of the bundled corpus, timed, and the share of it that is orchestration.
+"""`bilat run` and a backfill of every day of the bundled corpus, timed, with the share that is orchestration
+and the size of the Dagster event log they leave.
 
+    .venv/bin/python benchmarks/backfill_benchmark.py --mode run       # bilat run (what `make run` does)
     .venv/bin/python benchmarks/backfill_benchmark.py --mode local     # bilat backfill --local
     .venv/bin/python benchmarks/backfill_benchmark.py --mode daemon    # dagster dev + bilat backfill
     .venv/bin/python benchmarks/backfill_benchmark.py --mode local --start 2023-01-01 --end 2023-12-31
 
-Each mode starts from nothing: a new DAGSTER_HOME (the repo's dagster.yaml), a new warehouse and raw store.
-"Work" is the same stages (collect, parse, extract, load; then models, checks and publish) called directly,
-with no Dagster, over the same days into another fresh warehouse; the rest of the backfill's wall time is
-orchestration (run and event storage, the daemon's polling, process start-up).
+The default range is every day from 2014-01-01 to today: whatever the corpus holds. Each mode starts from
+nothing: a new DAGSTER_HOME (the repo's dagster.yaml), a new warehouse and raw store. "Work" is the same stages
+(collect, parse, extract, load; then models, checks and publish) called directly, with no Dagster, over the
+collection days the backfill runs into another fresh warehouse; the rest of the wall time is orchestration
+(run and event storage, the daemon's polling, process start-up). The event log is every event row of every
+run (SQLite, under DAGSTER_HOME) and the bytes its files take.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,8 +36,8 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
-def direct_work(start: date, end: date, tmp: Path) -> float:
-    """Seconds the stages take over [start, end] called directly, as the assets call them, without Dagster."""
+def direct_work(days: list[date], tmp: Path) -> float:
+    """Seconds the stages take over these collection days called directly, as the assets call them, without Dagster."""
     from bilat import stages
     from bilat.rawstore import RawStore
     from bilat.sources.config import default_sources
@@ -41,15 +47,16 @@ def direct_work(start: date, end: date, tmp: Path) -> float:
     from bilat.warehouse.publish import publish
 
     began = time.perf_counter()
-    end_exclusive = date.fromordinal(end.toordinal() + 1)
     store = RawStore(tmp / "raw")
     working = tmp / "bilat.work.duckdb"
     with connect(working) as con:
-        stages.collect_raw(con, default_sources(), store, start, end_exclusive)
-        stages.parse_articles(con, store, start, end_exclusive)
-        stages.extract_entity_mentions(con, start, end_exclusive)
-        stages.extract_claims_stage(con, start, end_exclusive)
-        stages.extract_interactions_stage(con, start, end_exclusive)
+        for day in days:
+            start, end = day, date.fromordinal(day.toordinal() + 1)
+            stages.collect_raw(con, default_sources(), store, start, end)
+            stages.parse_articles(con, store, start, end)
+            stages.extract_entity_mentions(con, start, end)
+            stages.extract_claims_stage(con, start, end)
+            stages.extract_interactions_stage(con, start, end)
         for model in discover_models():  # in dependency order, as the assets run them
             build_model(con, model)
         run_checks(con)
@@ -71,14 +78,42 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def event_log(home: Path) -> tuple[int, int]:
+    """(event rows, bytes) of the instance's SQLite run and event storage."""
+    files = [f for f in home.rglob("*.db") if f.is_file()]
+    rows = 0
+    for file in (home / "history" / "runs").glob("*.db"):
+        if file.name == "index.db":
+            continue
+        with contextlib.closing(sqlite3.connect(file)) as con:
+            rows += con.execute("SELECT count(*) FROM event_logs").fetchone()[0]
+    return rows, sum(f.stat().st_size for f in files) + sum(f.stat().st_size for f in home.rglob("*.db-wal"))
+
+
+def run_timeline(home: Path, began: float) -> list[str]:
+    """Each run: when it was created, started and ended, in seconds from the command's start."""
+    os.environ["DAGSTER_HOME"] = str(home)
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:
+        records = sorted(instance.get_run_records(), key=lambda r: r.create_timestamp.timestamp())
+        return [f"run {r.dagster_run.tags.get('dagster/partition', '(unpartitioned)')}: created +{r.create_timestamp.timestamp() - began:.1f} s, "
+                f"started +{(r.start_time or began) - began:.1f} s, ended +{(r.end_time or began) - began:.1f} s, {r.dagster_run.status.value}"
+                for r in records]
+
+
 def backfill(mode: str, start: date, end: date, tmp: Path) -> tuple[float, str]:
-    """(wall seconds of `bilat backfill`, its output); for the daemon, from submission to completion."""
+    """(wall seconds of `bilat run` or `bilat backfill`, its output); for the daemon, from submission to completion."""
     env = _env(tmp)
     command = [str(BIN / "bilat"), "backfill", "--start", start.isoformat(), "--end", end.isoformat()]
+    if mode == "run":
+        command = [str(BIN / "bilat"), "run"]
     server = None
     if mode == "daemon":
         port = _free_port()
-        server = subprocess.Popen([str(BIN / "dagster"), "dev", "-p", str(port)], cwd=REPO, env=env, start_new_session=True,
+        # Outside the repository: its .env would point dagster dev at the repository's instance.
+        (tmp / "workspace.yaml").write_text("load_from:\n  - python_module: {module_name: bilat.pipelines.definitions, location_name: bilat}\n")
+        server = subprocess.Popen([str(BIN / "dagster"), "dev", "-p", str(port), "-w", "workspace.yaml"], cwd=tmp, env=env, start_new_session=True,
                                   stdout=open(tmp / "dagster-dev.log", "w"), stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 180
@@ -89,7 +124,7 @@ def backfill(mode: str, start: date, end: date, tmp: Path) -> tuple[float, str]:
             except httpx.HTTPError:
                 time.sleep(1)
         command += ["--dagster-url", url]
-    else:
+    elif mode == "local":
         command += ["--local"]
     try:
         began = time.perf_counter()
@@ -108,26 +143,35 @@ def backfill(mode: str, start: date, end: date, tmp: Path) -> tuple[float, str]:
 
 
 def main() -> None:
-    from bilat.pipelines.backfill import partition_bounds, to_windows
+    from bilat.pipelines.resources import default_resources
+    from bilat.pipelines.runs import plan_days, today_utc
 
-    first, last = partition_bounds()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", choices=("local", "daemon"), default="local")
-    parser.add_argument("--start", type=date.fromisoformat, default=first)
-    parser.add_argument("--end", type=date.fromisoformat, default=last)
+    parser.add_argument("--mode", choices=("run", "local", "daemon"), default="local")
+    parser.add_argument("--start", type=date.fromisoformat, default=date(2014, 1, 1))
+    parser.add_argument("--end", type=date.fromisoformat, default=today_utc())
     args = parser.parse_args()
 
-    days = (args.end - args.start).days + 1
-    runs = len(to_windows([date.fromordinal(d) for d in range(args.start.toordinal(), args.end.toordinal() + 1)]))
-    print(f"backfill {args.start} … {args.end}: {days} daily partitions in {runs} ranged runs, then models, checks, publish ({args.mode})")
+    calendar = (args.end - args.start).days + 1
+    with tempfile.TemporaryDirectory() as plan_tmp:
+        os.environ["BILAT_WAREHOUSE"] = str(Path(plan_tmp) / "bilat.duckdb")
+        days = plan_days(default_resources(), *((None, None) if args.mode == "run" else (args.start, args.end)))
+    what = "bilat run" if args.mode == "run" else f"backfill {args.start} … {args.end} ({calendar} calendar days, {args.mode})"
+    print(f"{what}: {len(days)} collection day(s) with documents, one run each, the last with models, checks, publish")
     with tempfile.TemporaryDirectory() as work_tmp:
-        work = direct_work(args.start, args.end, Path(work_tmp))
+        work = direct_work(days, Path(work_tmp))
     with tempfile.TemporaryDirectory() as tmp:
+        began = time.time()
         wall, output = backfill(args.mode, args.start, args.end, Path(tmp))
-    print(output.strip().splitlines()[-1])
-    print(f"  wall time          {wall:8.1f} s   ({days / wall:.0f} partitions/s)")
+        events, size = event_log(Path(tmp) / "dagster_home")
+        timeline = run_timeline(Path(tmp) / "dagster_home", began)
+    print(output.strip().splitlines()[-1] if args.mode != "run" else "")
+    print(f"  wall time          {wall:8.1f} s")
     print(f"  work (no Dagster)  {work:8.1f} s")
     print(f"  orchestration      {wall - work:8.1f} s   = {100 * (wall - work) / wall:.0f}% of the wall time")
+    print(f"  event log          {events:8d} events, {size / 1e6:.1f} MB")
+    for line in timeline:
+        print(f"  {line}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 Stages run on one core, in this process, over the corpus repeated ``--copies`` times (so timings are not
 dominated by a few milliseconds): parsing (trafilatura, from raw HTML), extraction on plain text split into
 its parts (sentences and tokens, entities, claims, interactions), and loading Arrow batches into DuckDB.
-End to end is ``run_all`` through Dagster into a fresh warehouse (one run per day with documents, then the
+End to end is ``run_all`` through Dagster into a fresh warehouse (one run per collection day, the last with the
 models, checks and publish); the share of it not spent in the stages is Dagster's and DuckDB's overhead.
 """
 

@@ -134,7 +134,7 @@ def _interrupted(console, instance, exc: BaseException) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    """A real asset backfill through the webserver when one answers, else ranged runs in this process."""
+    """A real asset backfill through the webserver when one answers, else the same runs in this process."""
     import dagster as dg
 
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -146,28 +146,28 @@ def _backfill(args: argparse.Namespace) -> int:
 
     console = Console()
     instance = _instance(dg)
-    first, last = backfill.partition_bounds()
-    if args.start < first or args.end > last or args.start > args.end:
-        console.print(f"[red]the range must lie within the partitions, {first} … {last}[/]")
+    if args.start > args.end:
+        console.print(f"[red]the range is empty: {args.start} is after {args.end}[/]")
         return 2
     try:
         keys = backfill.selected_keys(args.select)
     except backfill.BackfillError as exc:
         console.print(f"[red]{exc}[/]")
         return 2
-    days = backfill.days_to_run(instance, args.start, args.end, args.resume)
+    resources = default_resources()
+    days = backfill.days_to_run(instance, resources, args.start, args.end, args.resume)
     if not days:
-        console.print("nothing to do: every day of the range is materialized")
+        console.print("nothing to do: no collection day of the range is left to run" if args.resume
+                      else "nothing to do: the sources have nothing to collect on those days")
         return 0
-    windows = backfill.to_windows(days)
-    console.print(f"[bold]bilat backfill[/] {len(days)} days in {len(windows)} ranged run(s), {args.start} … {args.end}")
+    console.print(f"[bold]bilat backfill[/] {len(days)} collection day(s) with something to collect, {args.start} … {args.end}")
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     use_webserver = not args.local and backfill.webserver_answers(args.dagster_url)
     if not args.local and not use_webserver:
         console.print(f"no Dagster webserver answers at {args.dagster_url}: running here, against {settings.dagster_home() or 'a throw-away instance'}")
     if use_webserver:
         try:
-            backfill_id = backfill.launch(args.dagster_url, windows, f"bilat backfill {args.start} … {args.end}", keys)
+            backfill_id = backfill.launch(args.dagster_url, days, f"bilat backfill {args.start} … {args.end}", keys)
         except backfill.BackfillError as exc:
             console.print(f"[red]the webserver refused the backfill: {exc}[/]")
             return 1
@@ -179,8 +179,8 @@ def _backfill(args: argparse.Namespace) -> int:
         console.print(f"backfill {backfill_id}: {status}")
         return 0 if status in {"COMPLETED", "COMPLETED_SUCCESS"} else 1
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task("ranged runs", total=len(windows) + 1)
-        report = backfill.run_local(instance, default_resources(), windows, keys, lambda label: progress.update(task, advance=1, description=label))
+        task = progress.add_task("runs", total=len(days))
+        report = backfill.run_local(instance, resources, days, keys, lambda label: progress.update(task, advance=1, description=label))
     for failure in report.failures:
         console.print(f"[red]{failure}[/]")
     console.print(f"{report.runs} runs {'succeeded' if report.success else 'with FAILURES'}; they are in the UI's run history")
@@ -388,8 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="materialize the whole pipeline for a range of days and print a timeline")
     run.add_argument("--sources", help="a sources file (YAML, see sources.example.yaml); default $BILAT_SOURCES, else the bundled corpus")
-    run.add_argument("--start", type=_date, help="first day (default: every day the sources have documents for)")
-    run.add_argument("--end", type=_date, help="last day, inclusive")
+    run.add_argument("--start", type=_date, help="first collection day (default: today's and any not yet collected; an archive's capture day)")
+    run.add_argument("--end", type=_date, help="last collection day, inclusive")
     run.add_argument("--a", default="USA", help="first actor of the timeline printed at the end (default USA)")
     run.add_argument("--b", default="IRQ", help="second actor (default IRQ)")
     run.add_argument("--allow-source-failures", action="store_true",
@@ -406,18 +406,18 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--out", help="also draw the chart to this file: .png, or .html for an interactive page that needs no network")
     timeline.set_defaults(handler=_timeline)
 
-    fill = commands.add_parser("backfill", help="materialize a range of days as a Dagster backfill (through the webserver when one runs)")
-    fill.add_argument("--start", type=_date, required=True, help="first day")
-    fill.add_argument("--end", type=_date, required=True, help="last day, inclusive")
+    fill = commands.add_parser("backfill", help="materialize the collection days of a range as a Dagster backfill (through the webserver when one runs)")
+    fill.add_argument("--start", type=_date, required=True, help="first collection day")
+    fill.add_argument("--end", type=_date, required=True, help="last collection day, inclusive")
     fill.add_argument("--select", help="assets to materialize, e.g. raw/documents,core/articles (default: all)")
     fill.add_argument("--resume", action="store_true", help="only the days whose last materialization is missing or failed")
     fill.add_argument("--local", action="store_true", help="run in this process even if a webserver answers")
     fill.add_argument("--dagster-url", default="http://127.0.0.1:3000", help="the Dagster webserver (default the local one)")
     fill.set_defaults(handler=_backfill)
 
-    again = commands.add_parser("reprocess", help="re-derive articles, extraction and marts for a range of days from the raw store, no network")
-    again.add_argument("--start", type=_date, required=True, help="first day")
-    again.add_argument("--end", type=_date, required=True, help="last day, inclusive")
+    again = commands.add_parser("reprocess", help="re-derive articles, extraction and marts for a range of collection days from the raw store, no network")
+    again.add_argument("--start", type=_date, required=True, help="first collection day")
+    again.add_argument("--end", type=_date, required=True, help="last collection day, inclusive")
     again.add_argument("--pool-timeout", type=float, default=settings.POOL_WAIT_S, metavar="SECONDS",
                        help=f"give up when another live run keeps the warehouse pool this long (default {settings.POOL_WAIT_S:g})")
     again.set_defaults(handler=_reprocess)

@@ -13,8 +13,9 @@ most ``max_documents`` per source and ``settings.run_limits()`` over all sources
 fetched by later runs (URLs never fetched before go first). Bodies go to the raw store as they arrive, so
 memory does not grow with the number of documents.
 
-A listed URL is filed under the day its listing gives (a feed's pubDate, a sitemap's lastmod, GDELT's
-seendate), or the day bilat first saw it listed; the article's own publication date is read from the page.
+Documents are filed under their collection day (the Dagster partition): a listed URL under the day bilat first
+saw it listed, a GDELT article under the day of the query window that found it, an archive's documents under
+its capture day. The publication date is read from the page (then the listing) and is only a column.
 """
 
 from __future__ import annotations
@@ -183,7 +184,7 @@ def _capped(spec: SourceSpec, listed: list[Listed], problems: list[str]) -> list
 def _listing_row(item: Listed, now: datetime) -> dict:
     return {"source": item.source, "url": item.url, "canonical_url": canonicalize_url(item.url),
             "listed_at": item.listed_at, "title": item.title, "first_seen_at": now, "last_seen_at": now,
-            "partition_date": (item.listed_at or now).date()}
+            "partition_date": now.date()}  # the collection day: first seen (kept on later runs)
 
 
 def refresh_listings(con: duckdb.DuckDBPyConnection, specs: list[SourceSpec], store: RawStore, now: datetime | None = None) -> Collection:
@@ -252,7 +253,7 @@ async def _listed_in_window(con, spec: SourceSpec, start: date, end: date, fetch
             except GdeltError as exc:
                 problems.append(f"{spec.name}: {day}: {exc}")
                 articles = []
-            found += [Listed(spec.name, a.url, a.seendate, a.title, day=a.seendate.date()) for a in articles]
+            found += [Listed(spec.name, a.url, a.seendate, a.title, day=day) for a in articles]  # the window's day
             day = date.fromordinal(day.toordinal() + 1)
         return found
     rows = read_rows(con, "SELECT url, variants, listed_at, title, partition_date FROM raw.listings WHERE source = ? AND partition_date >= ? AND partition_date < ? ORDER BY url",
@@ -364,9 +365,9 @@ def _examine(candidate: _Candidate, result: FetchResult, body: bytes | None, dig
     fetched_at = result.fetched_at or datetime.now(timezone.utc)
     when = publication_date(tree, result.final_url or item.url, fetched_at, item.feed_published, item.sitemap_lastmod)
     document = RawDocument(
-        doc_id=document_id(candidate.canonical), url=item.url, source=item.source, fetched_at=fetched_at,
-        content_hash=digest, content_length=len(body), published_at=when.published_at, date_source=when.source,
-        partition_date=day, error=None, canonical_url=candidate.canonical, fetch_outcome=result.outcome,
+        doc_id=document_id(candidate.canonical), url=item.url, source=item.source, fetched_at=fetched_at, content_hash=digest,
+        content_length=len(body), published_at=when.published_at, date_source=when.source, partition_date=day,
+        error=None, canonical_url=candidate.canonical, fetch_outcome=result.outcome, published_text=when.published_text,
     )
     return _Examined(_discovered(item.url, item.source, item.listed_at, result.outcome, None, document.doc_id, day), document)
 

@@ -1,4 +1,5 @@
-"""Stage 1: collect raw documents from a source into the raw store, each filed under its publication day."""
+"""Stage 1: collect raw documents from an archive into the raw store, all filed under the archive's capture day
+(its collection day), whatever their publication dates: any date has a home, and one partition holds the archive."""
 
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ class RawDocument:
     content_length: int
     published_at: datetime | None
     date_source: str
-    partition_date: date
+    partition_date: date  # the collection day: when the document entered the raw store
     error: str | None  # why the document could not be read, if it could not
     canonical_url: str | None = None
     fetch_outcome: str | None = None  # fetched | not_modified
+    published_text: str | None = None  # an implausible publication date, kept as text
 
 
 def document_id(url: str) -> str:
@@ -55,18 +57,19 @@ def _dated(source: ArchiveSource) -> Iterator[tuple[DiscoveredDocument, bytes, s
         yield found, body, error, when
 
 
-def partition_days(source: ArchiveSource) -> list[date]:
-    """The days the source has documents for: the partitions worth running."""
-    return sorted({when.partition_date for _, _, _, when in _dated(source)})
+def collection_day(source: ArchiveSource) -> date:
+    """The partition an archive's documents belong to: the day it was captured (read from its manifest only)."""
+    return source.captured_at.date()
 
 
 def collect_archive(source: ArchiveSource, store: RawStore, start: date, end: date) -> list[RawDocument]:
-    """Every document of the archive whose publication day falls in [start, end); unreadable ones included,
-    with their error, filed under the capture day so they are accounted for rather than dropped."""
+    """Every document of the archive when its capture day falls in [start, end); unreadable ones included,
+    with their error, so they are accounted for rather than dropped."""
+    day = collection_day(source)
+    if not (start <= day < end):
+        return []
     documents = []
     for found, body, error, when in _dated(source):
-        if not (start <= when.partition_date < end):
-            continue
         documents.append(
             RawDocument(
                 doc_id=document_id(found.url),
@@ -77,8 +80,9 @@ def collect_archive(source: ArchiveSource, store: RawStore, start: date, end: da
                 content_length=len(body),
                 published_at=when.published_at,
                 date_source=when.source,
-                partition_date=when.partition_date,
+                partition_date=day,
                 error=error,
+                published_text=when.published_text,
             )
         )
     return documents

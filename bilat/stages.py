@@ -1,5 +1,6 @@
-"""The pipeline's stages over a window of daily partitions [start, end): each reads its input from the
-warehouse (or the source), runs the pure core, and replaces the window's rows in one transaction.
+"""The pipeline's stages over a window of collection days [start, end) (a Dagster run passes one day, its
+partition; ``bilat reprocess`` and the benchmarks may pass more): each reads its input from the warehouse (or
+the source), runs the pure core, and replaces the window's rows in one transaction.
 
 The Dagster assets and the command line call these and nothing else, so there is one way to run a stage.
 """
@@ -50,16 +51,10 @@ class StageResult:
     outcomes: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # sources that could not be read (the run goes on)
 
-    rows_by_day: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> day -> rows
-
     def add(self, name: str, batch: pa.Table, written: int) -> None:
         self.counts[name] = written
         columns = [c for c in batch.column_names if c not in PREVIEW_SKIP]
         self.previews[name] = batch.select(columns).slice(0, PREVIEW_ROWS).to_pylist()
-        if "partition_date" in batch.column_names and batch.num_rows:
-            # A ranged run records one materialization per day with the same metadata: keep each day's count.
-            days = batch.group_by("partition_date").aggregate([([], "count_all")]).to_pylist()
-            self.rows_by_day[name] = {str(d["partition_date"]): d["count_all"] for d in days}
 
 
 def _window_articles(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[dict]:
@@ -138,16 +133,17 @@ def parse_articles(con, store: RawStore, start: date, end: date, progress: Progr
 
 
 def _assign_stories(con, articles: list[dict], start: date, end: date) -> None:
-    """Link syndicated copies: near-duplicate articles (SimHash) published within STORY_WINDOW of each other
-    share the story_id of the earliest one, whether or not it is in this window."""
+    """Link syndicated copies: near-duplicate articles (SimHash) share the story_id of the earliest one, whether
+    it is in this window or in another partition published within STORY_WINDOW of these."""
     for article in articles:
         article["simhash"] = to_signed(simhash(article["text"]))
+    published = [a["published_at"] for a in articles if a["published_at"]]
     neighbours = read_rows(
         con,
         "SELECT article_id, simhash, story_id FROM core.articles WHERE (partition_date < ? OR partition_date >= ?) "
-        "AND partition_date >= ? AND partition_date < ? AND simhash IS NOT NULL ORDER BY published_at NULLS LAST, article_id",
-        [start, end, start - STORY_WINDOW, end + STORY_WINDOW],
-    )
+        "AND published_at >= ? AND published_at < ? AND simhash IS NOT NULL ORDER BY published_at, article_id",
+        [start, end, min(published) - STORY_WINDOW, max(published) + STORY_WINDOW],
+    ) if published else []
     known_story = {n["article_id"]: n["story_id"] or n["article_id"] for n in neighbours}
     ordered = [(n["article_id"], to_unsigned(n["simhash"])) for n in neighbours]
     ordered += [(a["article_id"], to_unsigned(a["simhash"])) for a in articles]

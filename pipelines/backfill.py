@@ -1,26 +1,28 @@
-"""Backfills from the command line that the Dagster UI shows, and that run as a handful of ranged runs.
+"""Backfills from the command line that the Dagster UI shows: every collection day of a range that has
+something to collect (an archive's capture day, each GDELT window, each day feeds listed URLs on).
 
-With a webserver answering, a real asset backfill is submitted (GraphQL ``launchPartitionBackfill``, which
-``DagsterGraphQLClient`` has no method for) and the daemon executes it under each asset's backfill policy:
-the partitioned assets run up to a year of days per run, so a range is a few runs, not one per day. Without one (or with
-``--local``), the same ranged run is executed in this process against the persistent instance, so it shows in
-the UI's run history afterwards. ``resume`` limits either to the days whose last materialization is missing
-or failed.
+With a webserver answering, the days are added as partitions (GraphQL ``addDynamicPartition``) and a real
+asset backfill is submitted (``launchPartitionBackfill``, which ``DagsterGraphQLClient`` has no method for);
+the daemon runs one run of the job per day. Without one (or with ``--local``), the same runs of
+``ingest_to_marts`` are executed in this process against the persistent instance, so they show in the UI's
+run history afterwards. ``resume`` limits either to the days whose last materialization is missing or failed.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import dagster as dg
 import httpx
+from dagster._core.definitions.repository_definition import SINGLETON_REPOSITORY_NAME
 
-from bilat.pipelines.jobs import all_assets, python_assets
-from bilat.pipelines.partitions import DAYS_PER_RUN, daily_partitions
-from bilat.pipelines.runs import QUIET, RunReport, run_models, whole_run_lock
+from bilat.pipelines.definitions import CODE_LOCATION
+from bilat.pipelines.jobs import all_assets, ingest_to_marts
+from bilat.pipelines.partitions import collection_days
+from bilat.pipelines.runs import LISTINGS, MODELS, PARTITIONED, RunReport, plan_days, runs_for, whole_run_lock
+from bilat.pipelines.runs import launch as launch_run
 
 LAUNCH = """
 mutation Launch($params: LaunchBackfillParams!) {
@@ -42,6 +44,15 @@ query Status($id: String!) {
   }
 }"""
 
+ADD_PARTITION = """
+mutation Add($repositorySelector: RepositorySelector!, $partitionsDefName: String!, $partitionKey: String!) {
+  addDynamicPartition(repositorySelector: $repositorySelector, partitionsDefName: $partitionsDefName, partitionKey: $partitionKey) {
+    __typename
+    ... on PythonError { message }
+    ... on UnauthorizedError { message }
+  }
+}"""
+
 DONE = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}
 #: The last asset of the partitioned chain: a day counts as done when it is materialized.
 PROGRESS_ASSET = dg.AssetKey(["core", "interactions"])
@@ -51,30 +62,10 @@ class BackfillError(RuntimeError):
     """The webserver refused the backfill or answered something unexpected; the message says what."""
 
 
-@dataclass(frozen=True)
-class Window:
-    start: date
-    end: date  # inclusive
-
-    @property
-    def keys(self) -> list[str]:
-        return [(self.start + timedelta(days=n)).isoformat() for n in range((self.end - self.start).days + 1)]
-
-
-def to_windows(days: list[date], max_days: int = DAYS_PER_RUN) -> list[Window]:
-    """Contiguous runs of days, at most ``max_days`` long (the assets' backfill policy): each one ranged run."""
-    windows: list[Window] = []
-    for day in sorted(days):
-        if windows and day == windows[-1].end + timedelta(days=1) and len(windows[-1].keys) < max_days:
-            windows[-1] = Window(windows[-1].start, day)
-        else:
-            windows.append(Window(day, day))
-    return windows
-
-
-def days_to_run(instance: dg.DagsterInstance, start: date, end: date, resume: bool) -> list[date]:
-    """Every day of [start, end], or with ``resume`` those whose last materialization is missing or failed."""
-    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+def days_to_run(instance: dg.DagsterInstance, resources: dict, start: date, end: date, resume: bool) -> list[date]:
+    """The collection days of [start, end] with something to collect, or with ``resume`` those of them whose
+    last materialization is missing or failed."""
+    days = plan_days(resources, start, end)
     if not resume:
         return days
     done = instance.get_materialized_partitions(PROGRESS_ASSET)
@@ -110,17 +101,30 @@ def selected_keys(select: str | None) -> list[dg.AssetKey]:
     return wanted
 
 
-def launch(url: str, windows: list[Window], title: str, keys: list[dg.AssetKey]) -> str:
-    """Submit an asset backfill of these assets for these windows; returns its id."""
-    ranges = [{"start": w.start.isoformat(), "end": w.end.isoformat()} for w in windows]
-    partitioned = {key for a in python_assets for key in a.keys}
+def add_partitions(url: str, days: list[date]) -> None:
+    """Make the days partitions of the webserver's instance (it may not be this process's)."""
+    selector = {"repositoryLocationName": CODE_LOCATION, "repositoryName": SINGLETON_REPOSITORY_NAME}
+    for day in days:
+        answer = _graphql(url, ADD_PARTITION, {"repositorySelector": selector, "partitionsDefName": collection_days.name,
+                                               "partitionKey": day.isoformat()})["addDynamicPartition"]
+        if answer["__typename"] not in {"AddDynamicPartitionSuccess", "DuplicateDynamicPartitionError"}:
+            raise BackfillError(f"{answer['__typename']}: {answer.get('message', '')}")
+
+
+def launch(url: str, days: list[date], title: str, keys: list[dg.AssetKey]) -> str:
+    """Submit a backfill of ``ingest_to_marts`` (these assets of it) for these collection days; returns its id.
+    A job backfill, not an asset backfill: the daemon makes one run of the job per day, listings and models
+    included, where an asset backfill splits a day into a run per partitioning (listings, the day, the models),
+    each a new process."""
+    add_partitions(url, days)
+    selector = {"repositoryLocationName": CODE_LOCATION, "repositoryName": SINGLETON_REPOSITORY_NAME}
     params = {
         "title": title,
-        "partitionsByAssets": [
-            {"assetKey": {"path": list(key.path)}, **({"partitions": {"ranges": ranges}} if key in partitioned else {})}
-            for key in keys
-        ],
+        "selector": {"partitionSetName": f"{ingest_to_marts.name}_partition_set", "repositorySelector": selector},
+        "partitionNames": [d.isoformat() for d in days],
     }
+    if set(keys) != {key for a in all_assets for key in a.keys}:
+        params["assetSelection"] = [{"path": list(key.path)} for key in keys]
     answer = _graphql(url, LAUNCH, {"params": params})["launchPartitionBackfill"]
     if answer["__typename"] != "LaunchBackfillSuccess":
         raise BackfillError(f"{answer['__typename']}: {answer.get('message', '')}")
@@ -145,30 +149,15 @@ def follow(url: str, backfill_id: str, on_progress: Callable[[int, int, str], No
 
 
 # ---------------------------------------------------------------------------------------------- local
-def run_local(instance: dg.DagsterInstance, resources: dict, windows: list[Window], keys: list[dg.AssetKey],
+def run_local(instance: dg.DagsterInstance, resources: dict, days: list[date], keys: list[dg.AssetKey],
               after_run: Callable[[str], None] = lambda label: None) -> RunReport:
-    """One ranged run per window in this process for the selected partitioned assets, then (when selected)
-    the models, checks and publish."""
-    report = RunReport()
-    partitioned = [k for a in python_assets for k in a.keys if k in keys]
+    """One run of ``ingest_to_marts`` per day in this process for the selected partitioned assets; the first
+    also reads the listings and the last rebuilds the models, checks and publishes, when those are selected."""
+    report = RunReport(days=days)
+    per_day = [k for k in PARTITIONED if k in keys]
+    first, last = [k for k in LISTINGS if k in keys], [k for k in MODELS if k in keys]
     with whole_run_lock(resources):
-        _run_windows(instance, resources, windows, keys, partitioned, report, after_run)
+        for day, run_keys in runs_for(days if per_day else [], per_day, first, last):
+            report.add(launch_run(instance, resources, run_keys, day, tags={"bilat/backfill": "local"}))
+            after_run(f"collection day {day}" if day else "models, checks, publish")
     return report
-
-
-def _run_windows(instance, resources, windows, keys, partitioned, report: RunReport, after_run) -> None:
-    for window in windows if partitioned else []:
-        tags = {"dagster/asset_partition_range_start": window.start.isoformat(),
-                "dagster/asset_partition_range_end": window.end.isoformat(), "bilat/backfill": "local"}
-        report.add(dg.materialize(all_assets, selection=dg.AssetSelection.assets(*partitioned), tags=tags,
-                                  instance=instance, resources=resources, run_config=QUIET, raise_on_error=False))
-        report.days += [date.fromisoformat(k) for k in window.keys]
-        after_run(f"{window.start} … {window.end}")
-    if any(k not in partitioned for k in keys):
-        report.add(run_models(instance, resources))
-        after_run("models, checks, publish")
-
-
-def partition_bounds() -> tuple[date, date]:
-    keys = daily_partitions.get_partition_keys()
-    return date.fromisoformat(keys[0]), date.fromisoformat(keys[-1])

@@ -1,30 +1,40 @@
-"""Running the pipeline through Dagster from Python: one run per day that has documents, then one run for
-the SQL models. Used by ``bilat run`` and by the end-to-end tests.
+"""Running the pipeline through Dagster from Python: runs of the code location's ``ingest_to_marts`` job, one
+per collection day worth running (the first also reads the listings, the last rebuilds the models, checks and
+publishes), so the bundled corpus, captured on one day, is one run. Used by ``bilat run``, ``bilat backfill
+--local``, ``bilat reprocess`` and the end-to-end tests.
 
-Per-day runs rather than one ranged run because a ranged run records a materialization for every day of its
-range: 2014-2025 is over 4,000 days, of which the bundled corpus fills a few dozen."""
+The runs are created with the job's origin in the `bilat` code location, as `dagster dev` loads it, and
+executed in this process: they appear under the job and on the Overview timeline, and re-execute from the UI."""
 
 from __future__ import annotations
 
 import contextlib
+import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.definitions.reconstruct import ReconstructableJob, ReconstructableRepository
+from dagster._core.definitions.repository_definition import SINGLETON_REPOSITORY_NAME
+from dagster._core.execution.api import JobExecutionResult, create_execution_plan, execute_run
+from dagster._core.snap import snapshot_from_execution_plan
+from dagster._core.remote_origin import ManagedGrpcPythonEnvCodeLocationOrigin, RemoteJobOrigin, RemoteRepositoryOrigin
+from dagster._core.storage.tags import PARTITION_NAME_TAG
+from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 from filelock import FileLock
 
-from bilat.assets.checks import asset_checks
 from bilat.assets.extraction import claims, entity_mentions, interactions
 from bilat.assets.ingest import parsed_articles, raw_listings
 from bilat.assets.models import sql_model_assets
-from bilat.assets.publish import published_warehouse
 from bilat.collect import LISTING_KINDS
-from bilat.pipelines.jobs import all_assets, python_assets
+from bilat.pipelines.definitions import CODE_LOCATION
+from bilat.pipelines.jobs import ingest_to_marts, published, python_assets
+from bilat.pipelines.partitions import add_days
 from bilat.pipelines.recovery import POOL_WAIT_S, wait_for_pool
-from bilat.raw import partition_days
+from bilat.raw import collection_day
 from bilat.sources.archive import ArchiveSource
 from bilat.sources.config import ArchiveSpec, GdeltSpec
 from bilat.warehouse.publish import publish
@@ -55,7 +65,7 @@ class Interrupted(KeyboardInterrupt):
         self.run_id = run_id
 
 
-def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
+def _interrupted(result: JobExecutionResult) -> bool:
     # Dagster turns SIGINT inside a run into a failed run (it catches the KeyboardInterrupt): tell it apart
     for event in result.all_events:
         data = event.event_specific_data
@@ -88,7 +98,7 @@ class RunReport:
     def success(self) -> bool:
         return not self.failures
 
-    def add(self, result: dg.ExecuteInProcessResult) -> None:
+    def add(self, result: JobExecutionResult) -> None:
         """Record a finished run. A run Ctrl-C interrupted raises Interrupted here, so the loop that made it stops."""
         self.runs += 1
         if _interrupted(result):
@@ -103,7 +113,7 @@ class RunReport:
                 for line in problems.value.splitlines():
                     if line.startswith("- ") and line[2:] not in self.source_problems:
                         self.source_problems.append(line[2:])
-            self.published |= key == published_warehouse.key.to_user_string()
+            self.published |= key == published.key.to_user_string()
             for name, value in materialization.metadata.items():
                 if name.startswith("outcome/"):
                     label = f"{key}: {name.removeprefix('outcome/')}"
@@ -120,42 +130,115 @@ class RunReport:
                 self.failures.append(f"{event.step_key}: {error.message.strip()}")
 
 
-def run_partition(day: date, instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
-    return dg.materialize(all_assets, selection=dg.AssetSelection.assets(*python_assets), partition_key=day.isoformat(),
-                          instance=instance, resources=resources, run_config=QUIET, raise_on_error=False)
+# ---------------------------------------------------------------------------------------------- launching
+def _job() -> ReconstructableJob:
+    """The code location's ``ingest_to_marts``, loaded from its module as `dagster dev` loads it."""
+    return ReconstructableRepository.for_module("bilat.pipelines.definitions", "defs").get_reconstructable_job(ingest_to_marts.name)
 
 
-def run_models(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
-    """Rebuild the SQL models, run every asset check once over the whole warehouse, then publish (Dagster
-    skips publishing when a model fails or a blocking check does; the publish step re-runs every check)."""
-    selection = dg.AssetSelection.assets(*sql_model_assets, published_warehouse) | dg.AssetSelection.all_asset_checks()
-    return dg.materialize([*all_assets, *asset_checks], selection=selection, instance=instance, resources=resources,
-                          run_config=QUIET, raise_on_error=False)
+def _origin() -> RemoteJobOrigin:
+    """Where the UI finds the job: the `bilat` code location's repository. A run that carries it is listed
+    under the job (and on the Overview timeline) and can be re-executed from the UI."""
+    target = LoadableTargetOrigin(executable_path=sys.executable, module_name="bilat.pipelines.definitions")
+    location = ManagedGrpcPythonEnvCodeLocationOrigin(target, CODE_LOCATION)
+    return RemoteJobOrigin(RemoteRepositoryOrigin(location, SINGLETON_REPOSITORY_NAME), ingest_to_marts.name)
 
 
-def run_listings(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
-    """Refresh what the feeds, sitemaps and URL lists list (raw.listings)."""
-    return dg.materialize(all_assets, selection=dg.AssetSelection.assets(raw_listings), instance=instance,
-                          resources=resources, run_config=QUIET, raise_on_error=False)
+def resource_config(resources: dict) -> dict:
+    """The resources as run config: the run records where it read and wrote, and a re-execution from the UI
+    writes the same warehouse."""
+    return {name: {"config": {field: getattr(r, field) for field in type(r).model_fields}} for name, r in resources.items()}
+
+
+def launch(instance: dg.DagsterInstance, resources: dict, keys: Iterable[dg.AssetKey], day: date | None = None,
+           tags: dict | None = None) -> JobExecutionResult:
+    """One run of ``ingest_to_marts`` in this process, for these assets and their checks (every check when the
+    run publishes: the checks read the whole warehouse) and, when any is partitioned, the collection day
+    ``day`` (made a partition first)."""
+    tags = dict(tags or {})
+    if day is not None:
+        add_days(instance, [day])
+        tags[PARTITION_NAME_TAG] = day.isoformat()
+    keys = frozenset(keys)
+    job = _job()
+    definition = job.get_definition()
+    checks = frozenset(definition.asset_layer.asset_graph.asset_check_keys) if published.key in keys else None
+    subset = definition.get_subset(asset_selection=keys, asset_check_selection=checks)
+    run_config = {**QUIET, "resources": resource_config(resources)}
+    plan = create_execution_plan(subset, run_config=run_config, instance_ref=instance.get_ref() if instance.is_persistent else None, tags=tags)
+    run = instance.create_run(
+        job_name=subset.name, run_id=None, run_config=run_config, status=None, tags=tags, root_run_id=None, parent_run_id=None,
+        step_keys_to_execute=plan.step_keys_to_execute, execution_plan_snapshot=snapshot_from_execution_plan(plan, subset.get_job_snapshot_id()),
+        job_snapshot=subset.get_job_snapshot(), parent_job_snapshot=subset.get_parent_job_snapshot(), asset_selection=keys,
+        asset_check_selection=checks, resolved_op_selection=None, op_selection=None, remote_job_origin=_origin(),
+        job_code_origin=job.get_python_origin(), asset_graph=subset.asset_layer.asset_graph,
+    )
+    return execute_run(job, run, instance)
+
+
+def _launch_unless_failed(report: "RunReport", instance: dg.DagsterInstance, resources: dict, keys: list[dg.AssetKey],
+                          day: date | None, tags: dict | None = None) -> None:
+    """Launch a run into ``report``, leaving out the models and publish once an earlier run failed (publish only
+    what passed); a run left with nothing to do is not launched."""
+    if not report.success:
+        keys = [k for k in keys if k not in MODELS]
+    if keys:
+        report.add(launch(instance, resources, keys, day, tags=tags))
+
+
+LISTINGS = [raw_listings.key]
+PARTITIONED = [key for a in python_assets for key in a.keys]
+DERIVED = [key for a in DERIVE for key in a.keys]
+MODELS = [key for a in (*sql_model_assets, published) for key in a.keys]
+
+
+def run_partition(day: date, instance: dg.DagsterInstance, resources: dict) -> JobExecutionResult:
+    return launch(instance, resources, PARTITIONED, day)
+
+
+def run_models(instance: dg.DagsterInstance, resources: dict) -> JobExecutionResult:
+    """Rebuild the SQL models, run their checks, then publish (which re-runs every check first)."""
+    return launch(instance, resources, MODELS)
+
+
+def runs_for(days: list[date], per_day: list[dg.AssetKey], first: list[dg.AssetKey] = (), last: list[dg.AssetKey] = MODELS) -> list[tuple[date | None, list[dg.AssetKey]]]:
+    """The runs that cover these days: one per day, the first also running ``first`` (the listings) and the
+    last ``last`` (the models and publish). One day is one run of the whole job."""
+    if not days:
+        return [(None, [*first, *last])] if [*first, *last] else []
+    runs = [(day, list(per_day)) for day in days]
+    runs[0] = (runs[0][0], [*first, *runs[0][1]])
+    runs[-1] = (runs[-1][0], [*runs[-1][1], *last])
+    return runs
+
+
+# ---------------------------------------------------------------------------------------------- planning
+def today_utc() -> date:
+    return datetime.now(timezone.utc).date()
 
 
 def plan_days(resources: dict, start: date | None = None, end: date | None = None, today: date | None = None) -> list[date]:
-    """The days worth a run: those an archive has documents for, those listings file URLs under, and for
-    GDELT every day of the range asked for (today when none is)."""
-    today = today or date.today()
+    """The collection days worth a run: an archive's capture day; for GDELT, every day of the range asked for
+    (today when none is); for feeds, sitemaps and URL lists, today (what they newly list is filed there) and
+    any day with listed URLs never collected, or with a range, every day of it that has listed URLs."""
+    today = today or today_utc()
     specs = [s for s in resources["sources"].specs() if s.enabled]
     days: set[date] = set()
     for spec in specs:
         if isinstance(spec, ArchiveSpec):
-            days |= set(partition_days(ArchiveSource(spec.path)))
+            days.add(collection_day(ArchiveSource(spec.path)))
         elif isinstance(spec, GdeltSpec):
             first, last = start or today, end or today
             days |= {date.fromordinal(d) for d in range(first.toordinal(), last.toordinal() + 1)}
     listing_sources = [s.name for s in specs if isinstance(s, LISTING_KINDS)]
     if listing_sources:
+        ranged = start is not None or end is not None
         with resources["warehouse"].connect() as con:
-            rows = con.execute("SELECT DISTINCT partition_date FROM raw.listings WHERE source IN (SELECT unnest(?))", [listing_sources]).fetchall()
-        days |= {day for (day,) in rows}
+            rows = con.execute(
+                "SELECT DISTINCT partition_date FROM raw.listings l WHERE source IN (SELECT unnest(?)) AND (? OR NOT EXISTS "
+                "(SELECT 1 FROM raw.discovered d WHERE d.source = l.source AND d.canonical_url = l.canonical_url))",
+                [listing_sources, ranged]).fetchall()
+        days |= {day for (day,) in rows} | ({today} if not ranged else set())
     return sorted(d for d in days if (start is None or d >= start) and (end is None or d <= end))
 
 
@@ -168,23 +251,20 @@ def run_all(
     after_run: Callable[[str], None] = lambda label: None,
     pool_timeout_s: float = POOL_WAIT_S,
 ) -> RunReport:
-    """The whole pipeline: refresh listings, one run per day worth running, then models, checks and publish
-    (only if every run before succeeded). ``on_plan`` is told the days before they run and ``after_run`` the
-    label of each finished run. Raises PoolBusy when a live run of another process keeps the warehouse pool
-    for ``pool_timeout_s``, and Interrupted when Ctrl-C stops a run."""
+    """The whole pipeline as runs of ``ingest_to_marts``: the listings, each collection day worth running, the
+    models, checks and publish; for one day (the usual case), that is one run. ``on_plan`` is told the days
+    before they run and ``after_run`` the label of each finished run. The models and publish run only when
+    every run before succeeded: after a failed run the snapshot stays as it was. Raises PoolBusy when a live
+    run of another process keeps the warehouse pool for ``pool_timeout_s``, and Interrupted when Ctrl-C stops
+    a run."""
     report = RunReport()
     with whole_run_lock(resources):
         wait_for_pool(instance, pool_timeout_s)
-        if any(isinstance(s, LISTING_KINDS) for s in resources["sources"].specs()):
-            report.add(run_listings(instance, resources))
         days = plan_days(resources, start, end)
         on_plan(days)
-        for day in days:
-            report.add(run_partition(day, instance, resources))
-            after_run(f"partition {day}")
-        if report.success:  # publish only what passed: after a failed run the snapshot stays as it was
-            report.add(run_models(instance, resources))
-        after_run("models, checks, publish")
+        for day, keys in runs_for(days, PARTITIONED, first=LISTINGS):
+            _launch_unless_failed(report, instance, resources, keys, day)
+            after_run(f"collection day {day}" if day else "listings, models, checks, publish")
     report.days = days
     return report
 
@@ -206,8 +286,9 @@ def reprocess(
     instance: dg.DagsterInstance, resources: dict, start: date, end: date,
     after_run: Callable[[str], None] = lambda label: None, pool_timeout_s: float = POOL_WAIT_S,
 ) -> tuple[RunReport, dict[str, Change]]:
-    """Re-derive articles, extraction, marts and the published snapshot for [start, end] from the raw store
-    (no network: the raw assets do not run), and say per table how many rows were added and removed."""
+    """Re-derive articles, extraction, marts and the published snapshot for the collection days [start, end]
+    from the raw store (no network: the raw assets do not run), and say per table how many rows were added and
+    removed."""
     warehouse = resources["warehouse"]
     with warehouse.connect() as con:
         days = [d for (d,) in con.execute(
@@ -217,13 +298,9 @@ def reprocess(
         wait_for_pool(instance, pool_timeout_s)
         before = Path(tmp) / "before.duckdb"
         publish(warehouse.working, before)  # a consistent copy to compare with
-        for day in days:
-            report.add(dg.materialize(all_assets, selection=dg.AssetSelection.assets(*DERIVE), partition_key=day.isoformat(),
-                                      instance=instance, resources=resources, run_config=QUIET, raise_on_error=False))
-            after_run(f"partition {day}")
-        if report.success:  # publish only what passed: after a failed run the snapshot stays as it was
-            report.add(run_models(instance, resources))
-        after_run("models, checks, publish")
+        for day, keys in runs_for(days, DERIVED):
+            _launch_unless_failed(report, instance, resources, keys, day, tags={"bilat/reprocess": "true"})
+            after_run(f"collection day {day}" if day else "models, checks, publish")
         with warehouse.connect() as con:
             con.execute(f"ATTACH '{before}' AS before (READ_ONLY)")
             changes = {table: _change(con, table, start, end) for table in DERIVED_TABLES}

@@ -14,6 +14,9 @@ import duckdb
 import httpx
 import pytest
 
+from bilat.settings import bundled_archive
+from tests.archives import write_archive
+
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,23 +37,27 @@ def _articles(tmp_path: Path) -> int:
         return con.execute("SELECT count(*) FROM core.articles").fetchall()[0][0]
 
 
-def test_a_local_backfill_runs_ranged_and_resume_redoes_only_what_failed(tmp_path):
-    env = _env(tmp_path)
-    first = _bilat(env, "backfill", "--start", "2023-08-01", "--end", "2023-08-09", "--local", cwd=tmp_path)
+def test_a_local_backfill_runs_each_collection_day_and_resume_redoes_only_what_failed(tmp_path):
+    # The bundled archive (captured 2025-12-31) and a small one captured 2025-12-15: two collection days.
+    write_archive(tmp_path / "small", "small", "2025-12-15T08:00:00+00:00", {"/2003/war-begins": "2003-03-21T06:00:00Z"})
+    (tmp_path / "sources.yaml").write_text(f"sources:\n  - {{name: bundled, kind: archive, path: {bundled_archive()}}}\n"
+                                           "  - {name: small, kind: archive, path: small}\n")
+    env = {**_env(tmp_path), "BILAT_SOURCES": str(tmp_path / "sources.yaml")}
+    first = _bilat(env, "backfill", "--start", "2025-12-01", "--end", "2025-12-20", "--local", cwd=tmp_path)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "9 days in 1 ranged run" in first.stdout  # one run for the range, not one per day
+    assert "1 collection day(s)" in first.stdout  # the small archive's day; no run for the 19 days without documents
 
     blocker = tmp_path / "bilat.work.duckdb.wal"  # a directory where DuckDB must write: every write now fails
     blocker.mkdir()
-    broken = _bilat(env, "backfill", "--start", "2023-08-10", "--end", "2023-08-31", "--local", cwd=tmp_path)
+    broken = _bilat(env, "backfill", "--start", "2025-12-21", "--end", "2025-12-31", "--local", cwd=tmp_path)
     assert broken.returncode == 1
     blocker.rmdir()
 
-    resumed = _bilat(env, "backfill", "--start", "2023-08-01", "--end", "2023-08-31", "--local", "--resume", cwd=tmp_path)
+    resumed = _bilat(env, "backfill", "--start", "2025-12-01", "--end", "2025-12-31", "--local", "--resume", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
-    assert "22 days in 1 ranged run" in resumed.stdout  # Aug. 1-9 were done; only the failed days ran again
-    assert _articles(tmp_path) == 2  # the Pentagon dialogue and its syndicated copy
-    again = _bilat(env, "backfill", "--start", "2023-08-01", "--end", "2023-08-31", "--local", "--resume", cwd=tmp_path)
+    assert "1 collection day(s)" in resumed.stdout  # Dec. 15 was done; only the failed day ran again
+    assert _articles(tmp_path) == 48
+    again = _bilat(env, "backfill", "--start", "2025-12-01", "--end", "2025-12-31", "--local", "--resume", cwd=tmp_path)
     assert "nothing to do" in again.stdout
 
 
@@ -64,21 +71,28 @@ def test_two_runs_started_at_once_both_succeed(tmp_path):
     assert _articles(tmp_path) == 47  # one waited for the other's writes; nothing was lost
 
 
+WORKSPACE = "load_from:\n  - python_module: {module_name: bilat.pipelines.definitions, location_name: bilat}\n"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def dagster_dev(tmp_path):
-    """`dagster dev` from the repository root, with a temporary instance, stopped (whole process group) after."""
+@pytest.fixture(scope="module")
+def dagster_dev(tmp_path_factory):
+    """`dagster dev` with a temporary instance, stopped (whole process group) after. It runs outside the
+    repository, whose .env would point it at the repository's instance (.env overrides DAGSTER_HOME), with a
+    workspace naming the code location as pyproject.toml does."""
+    tmp_path = tmp_path_factory.mktemp("dagster_dev")
     env, port = _env(tmp_path), _free_port()
-    process = subprocess.Popen([str(BIN / "dagster"), "dev", "-p", str(port)], cwd=REPO, env=env,
+    (tmp_path / "workspace.yaml").write_text(WORKSPACE)
+    process = subprocess.Popen([str(BIN / "dagster"), "dev", "-p", str(port), "-w", "workspace.yaml"], cwd=tmp_path, env=env,
                                stdout=open(tmp_path / "dagster-dev.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{url}/server_info", timeout=2).status_code == 200:
@@ -87,7 +101,7 @@ def dagster_dev(tmp_path):
                 time.sleep(1)
         else:
             pytest.fail("dagster dev did not start: " + (tmp_path / "dagster-dev.log").read_text()[-3000:])
-        yield url, env
+        yield url, env, tmp_path
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -96,13 +110,51 @@ def dagster_dev(tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def test_bilat_backfill_submits_a_backfill_the_daemon_runs(dagster_dev, tmp_path):
-    url, env = dagster_dev
-    result = _bilat(env, "backfill", "--start", "2023-08-01", "--end", "2023-08-30", "--dagster-url", url, cwd=tmp_path)
+def _query(url: str, query: str, variables: dict | None = None) -> dict:
+    body = httpx.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60).json()
+    assert not body.get("errors"), body["errors"]
+    return body["data"]
+
+
+RUNS = """query($job: String!) { runsOrError(filter: {pipelineName: $job}) { ... on Runs { results {
+  runId status parentRunId repositoryOrigin { repositoryLocationName repositoryName } tags { key value } } } } }"""
+REEXECUTE = """mutation($parent: String!) { launchPipelineReexecution(reexecutionParams: {parentRunId: $parent, strategy: ALL_STEPS}) {
+  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } ... on RunConfigValidationInvalid { errors { message } } } }"""
+STATUS = """query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"""
+PARTITIONS = """query($path: [String!]!) { assetNodeOrError(assetKey: {path: $path}) { ... on AssetNode {
+  partitionStats { numMaterialized numPartitions numFailed numMaterializing } } } }"""
+
+
+def test_bilat_backfill_submits_a_backfill_the_daemon_runs(dagster_dev):
+    url, env, tmp_path = dagster_dev
+    result = _bilat(env, "backfill", "--start", "2025-12-01", "--end", "2025-12-31", "--dagster-url", url, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "COMPLETED_SUCCESS" in result.stdout and f"{url}/runs/b/" in result.stdout
     backfill_id = result.stdout.split("/runs/b/")[1].split()[0]
     status = httpx.post(f"{url}/graphql", json={"query": "query($id: String!) { partitionBackfillOrError(backfillId: $id) "
                                                          "{ ... on PartitionBackfill { status numPartitions } } }", "variables": {"id": backfill_id}}).json()
     assert status["data"]["partitionBackfillOrError"]["status"] == "COMPLETED_SUCCESS"
-    assert _articles(tmp_path) == 2
+    assert _articles(tmp_path) == 47
+    # The catalog: every partition there is has documents and is materialized; none is "missing".
+    stats = _query(url, PARTITIONS, {"path": ["core", "articles"]})["assetNodeOrError"]["partitionStats"]
+    assert stats["numPartitions"] == stats["numMaterialized"] == 1 and stats["numFailed"] == 0
+
+
+def test_a_bilat_run_is_a_run_of_the_job_that_the_ui_re_executes(dagster_dev):
+    """Through the webserver's GraphQL, as the UI's Re-execute button does."""
+    url, env, tmp_path = dagster_dev
+    result = _bilat(env, "run", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    runs = _query(url, RUNS, {"job": "ingest_to_marts"})["runsOrError"]["results"]
+    (ours,) = [r for r in runs if not any(t["key"] == "dagster/backfill" for t in r["tags"])]
+    assert ours["status"] == "SUCCESS"
+    assert ours["repositoryOrigin"] == {"repositoryLocationName": "bilat", "repositoryName": "__repository__"}
+    answer = _query(url, REEXECUTE, {"parent": ours["runId"]})["launchPipelineReexecution"]
+    assert answer["__typename"] == "LaunchRunSuccess", answer
+    child = answer["run"]["runId"]
+    deadline = time.monotonic() + 600
+    while (state := _query(url, STATUS, {"id": child})["runOrError"]["status"]) not in {"SUCCESS", "FAILURE", "CANCELED"}:
+        assert time.monotonic() < deadline, f"the re-execution is still {state}"
+        time.sleep(2)
+    assert state == "SUCCESS", (tmp_path / "dagster-dev.log").read_text()[-3000:]
+    assert _articles(tmp_path) == 47  # the re-execution wrote the same warehouse (its run config names it)

@@ -3,11 +3,14 @@
 from datetime import date
 
 import dagster as dg
+import duckdb
+import pytest
 
 from bilat.pipelines.definitions import defs
 from bilat.pipelines.jobs import all_assets
 from bilat.pipelines.runs import run_partition
 from bilat.warehouse.schema import TABLES
+from tests.archives import write_archive
 
 
 def test_every_run_succeeded_and_every_check_passed(bundled_run):
@@ -137,10 +140,33 @@ def test_isis_and_daesh_resolve_to_one_entity(bundled_run):
     assert bundled_run.query("SELECT kind FROM core.entities WHERE entity_id = 'org:islamic-state'") == [("armed_group",)]
 
 
-def test_undated_articles_go_to_the_fetch_day_and_keep_a_null_date(bundled_run):
-    rows = bundled_run.query("SELECT published_at, partition_date FROM core.articles WHERE date_source = 'fetch'")
-    assert rows and all(published is None and day == date(2025, 12, 31) for published, day in rows)
+def test_undated_articles_keep_a_null_date(bundled_run):
+    rows = bundled_run.query("SELECT published_at FROM core.articles WHERE date_source = 'fetch'")
+    assert rows and all(published is None for (published,) in rows)
     assert bundled_run.query("SELECT count(*) FROM core.articles WHERE date_source = 'feed'")[0][0] >= 3
+
+
+def test_the_archive_is_one_partition_its_capture_day_and_one_run(bundled_run):
+    """Partitions are collection days that have documents: the bundled archive, captured on 2025-12-31, is
+    one partition holding articles published 2014-2025, loaded by one run of the code location's job."""
+    assert bundled_run.query("SELECT DISTINCT partition_date FROM raw.documents") == [(date(2025, 12, 31),)]
+    assert bundled_run.query("SELECT min(published_at)::date < DATE '2015-01-01' FROM core.articles") == [(True,)]
+    assert bundled_run.instance.get_dynamic_partitions("collection_days") == ["2025-12-31"]
+    assert bundled_run.report.runs == 1
+    run = bundled_run.instance.get_runs()[-1]  # the first (other tests add runs to this instance)
+    assert run.job_name == "ingest_to_marts" and run.tags["dagster/partition"] == "2025-12-31"
+    assert run.remote_job_origin.location_name == "bilat"  # so the UI lists it under the job and re-executes it
+    assert bundled_run.instance.get_latest_materialization_event(dg.AssetKey(["raw", "listings"])) is not None
+
+
+def test_the_code_location_name_is_the_one_dagster_dev_uses():
+    import tomllib
+    from pathlib import Path
+
+    from bilat.pipelines.definitions import CODE_LOCATION
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert pyproject["tool"]["dagster"]["code_location_name"] == CODE_LOCATION
 
 
 def test_every_extracted_row_points_back_to_its_article_and_span(bundled_run):
@@ -170,7 +196,7 @@ def test_rematerializing_a_partition_leaves_row_counts_and_ids_unchanged(bundled
     count_all = lambda: {t: bundled_run.query(f"SELECT count(*) FROM {t}", working=True)[0][0] for t in tables}  # noqa: E731
     before = count_all()
     ids_before = bundled_run.query("SELECT article_id FROM core.articles ORDER BY 1", working=True)
-    result = run_partition(date(2023, 8, 9), bundled_run.instance, bundled_run.resources)
+    result = run_partition(date(2025, 12, 31), bundled_run.instance, bundled_run.resources)
     assert result.success
     assert count_all() == before
     assert bundled_run.query("SELECT article_id FROM core.articles ORDER BY 1", working=True) == ids_before
@@ -209,10 +235,12 @@ def test_reprocessing_rederives_a_range_from_the_raw_store_and_says_what_changed
     resources = {"warehouse": warehouse, "sources": SourcesResource(sources_file=str(tmp_path / "missing.yaml"),
                                                                      raw_store_path=bundled_run.resources["sources"].raw_store_path)}
     with duckdb.connect(str(warehouse.working)) as con:  # lose one extracted row, as an older extractor might have
-        con.execute("DELETE FROM core.quantities WHERE rowid IN (SELECT min(rowid) FROM core.quantities WHERE partition_date = DATE '2023-08-09')")
-    report, changes = reprocess(bundled_run.instance, resources, date(2023, 8, 1), date(2023, 8, 31))
+        con.execute("DELETE FROM core.quantities WHERE rowid IN (SELECT min(rowid) FROM core.quantities)")
+    nothing, _ = reprocess(bundled_run.instance, resources, date(2014, 1, 1), date(2025, 12, 30))  # collection days, not publication
+    assert nothing.days == []
+    report, changes = reprocess(bundled_run.instance, resources, date(2025, 12, 1), date(2025, 12, 31))
     assert report.success, report.failures
-    assert [d.isoformat() for d in report.days] == ["2023-08-09", "2023-08-10"]
+    assert [d.isoformat() for d in report.days] == ["2025-12-31"]
     assert (changes["core.quantities"].added, changes["core.quantities"].removed) == (1, 0)
     assert all((c.added, c.removed) == (0, 0) for name, c in changes.items() if name != "core.quantities")
     assert (tmp_path / "bilat.duckdb").exists()  # published again
@@ -225,3 +253,55 @@ def test_extracted_rows_carry_the_extractor_and_gazetteer_versions(bundled_run):
     for table in ("core.mentions", "core.roles", "core.quotes", "core.quantities", "core.events", "core.interactions"):
         stamps = bundled_run.query(f"SELECT DISTINCT extractor_version, gazetteer_version FROM {table}")
         assert stamps == [(EXTRACTOR_VERSION, default_gazetteer().version)], table
+
+
+# ------------------------------------------------------------------------------------ every date has a home
+@pytest.fixture(scope="module")
+def dated_run(tmp_path_factory):
+    """Two archives captured on two days: one with a 2003 article and one dated 3000-01-01, one with an article
+    dated 1985 and an undated one."""
+    from bilat.pipelines.resources import SourcesResource, WarehouseResource
+    from bilat.pipelines.runs import run_all
+
+    root = tmp_path_factory.mktemp("dated")
+    write_archive(root / "a", "a", "2026-01-05T12:00:00+00:00", {"/2003/war-begins": "2003-03-21T06:00:00Z", "/far-future": "3000-01-01T00:00:00Z"})
+    write_archive(root / "b", "b", "2026-01-06T12:00:00+00:00", {"/old": "1985-05-01T00:00:00Z", "/undated": None})
+    sources = root / "sources.yaml"
+    sources.write_text("sources:\n  - {name: a, kind: archive, path: a}\n  - {name: b, kind: archive, path: b}\n")
+    resources = {"warehouse": WarehouseResource(path=str(root / "bilat.duckdb")),
+                 "sources": SourcesResource(sources_file=str(sources), raw_store_path=str(root / "raw"))}
+    (root / "dagster_home").mkdir()
+    with dg.instance_for_test(temp_dir=str(root / "dagster_home")) as instance:
+        report = run_all(instance, resources)
+        yield report, instance, lambda sql: duckdb.connect(str(root / "bilat.duckdb"), read_only=True).execute(sql).fetchall()
+
+
+def test_any_publication_date_loads_and_an_implausible_one_is_kept_as_text(dated_run):
+    report, _, query = dated_run
+    assert report.success, report.failures
+    rows = {url.rsplit("/", 1)[1]: rest for url, *rest in query(
+        "SELECT d.url, d.published_at::date, d.date_source, d.published_text, o.outcome, d.partition_date "
+        "FROM raw.documents d JOIN core.document_outcomes o USING (doc_id)")}
+    assert rows["war-begins"] == [date(2003, 3, 21), "page", None, "parsed", date(2026, 1, 5)]
+    assert rows["far-future"] == [None, "implausible", "3000-01-01T00:00:00+00:00 (page)", "parsed", date(2026, 1, 5)]
+    assert rows["old"] == [None, "implausible", "1985-05-01T00:00:00+00:00 (page)", "parsed", date(2026, 1, 6)]
+    assert rows["undated"] == [None, "fetch", None, "parsed", date(2026, 1, 6)]
+
+
+def test_a_2003_article_is_in_the_us_iraq_timeline(dated_run):
+    _, _, query = dated_run
+    rows = query("SELECT interactions, conflictual FROM marts.dyad_timeline WHERE actor_a = 'IRQ' AND actor_b = 'USA' AND month = DATE '2003-03-01'")
+    assert rows and rows[0][0] >= 1 and rows[0][1] >= 1
+
+
+def test_each_partition_carries_its_own_row_count_and_preview(dated_run):
+    _, instance, _ = dated_run
+    assert instance.get_dynamic_partitions("collection_days") == ["2026-01-05", "2026-01-06"]  # no day without documents
+    for day, count, mine, other in (("2026-01-05", 2, "war-begins", "/old"), ("2026-01-06", 2, "/old", "war-begins")):
+        record = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey(["raw", "documents"]), asset_partitions=[day]), limit=1).records[0]
+        metadata = record.asset_materialization.metadata
+        assert metadata["dagster/row_count"].value == count
+        assert mine in metadata["preview"].value and other not in metadata["preview"].value
+    runs = instance.get_runs()
+    assert sorted(r.tags.get("dagster/partition") for r in runs) == ["2026-01-05", "2026-01-06"]  # one run per day

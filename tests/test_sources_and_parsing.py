@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import lxml.html
@@ -25,13 +25,28 @@ def test_publication_date_is_taken_in_the_documented_order():
     bare = _page()
     feed = datetime(2020, 1, 5, 12, tzinfo=timezone.utc)
     assert publication_date(meta, "https://x.example/a", FETCHED, feed).source == "page"
-    assert publication_date(jsonld, "https://x.example/a", FETCHED).partition_date == date(2021, 7, 27)
-    assert publication_date(time_el, "https://x.example/a", FETCHED).partition_date == date(2019, 3, 24)
+    assert publication_date(jsonld, "https://x.example/a", FETCHED).published_at.date() == date(2021, 7, 27)
+    assert publication_date(time_el, "https://x.example/a", FETCHED).published_at.date() == date(2019, 3, 24)
     assert publication_date(bare, "https://x.example/2014/06/20/a", FETCHED, feed).source == "feed"
-    assert publication_date(bare, "https://x.example/2014/06/20/a", FETCHED).partition_date == date(2014, 6, 20)
+    assert publication_date(bare, "https://x.example/2014/06/20/a", FETCHED).published_at.date() == date(2014, 6, 20)
     assert publication_date(bare, "https://x.example/a", FETCHED, sitemap_lastmod=date(2022, 1, 2)).source == "sitemap"
     undated = publication_date(bare, "https://x.example/a", FETCHED)
-    assert (undated.published_at, undated.source, undated.partition_date) == (None, "fetch", date(2025, 12, 31))
+    assert (undated.published_at, undated.source, undated.published_text) == (None, "fetch", None)
+
+
+def test_an_implausible_publication_date_gives_way_to_the_next_source_or_is_kept_as_text():
+    def dated(content: str, **kwargs):
+        return publication_date(_page(f'<meta property="article:published_time" content="{content}">'), "https://x.example/a", FETCHED, **kwargs)
+
+    assert dated("1990-01-01T00:00:00Z").published_at.year == 1990  # historical archives load
+    assert dated("2003-03-21").source == "page"
+    far = dated("9999-12-31")
+    assert (far.published_at, far.source, far.published_text) == (None, "implausible", "9999-12-31T00:00:00+00:00 (page)")
+    assert dated("1989-12-31").source == "implausible"
+    assert dated((FETCHED + timedelta(days=3)).isoformat()).source == "implausible"  # more than 2 days after the fetch
+    assert dated((FETCHED + timedelta(days=1)).isoformat()).source == "page"  # a day ahead: time zones, embargoes
+    fallback = dated("3000-01-01", feed_published=datetime(2020, 1, 5, tzinfo=timezone.utc))
+    assert (fallback.published_at.year, fallback.source, fallback.published_text) == (2020, "feed", "3000-01-01T00:00:00+00:00 (page)")
 
 
 def test_bundled_archive_lists_every_page_once_with_feed_and_sitemap_dates():

@@ -77,13 +77,8 @@ def test_upgrading_an_old_warehouse_keeps_its_data(tmp_path: Path):
         columns = [c[0] for c in con.execute("DESCRIBE core.articles").fetchall()]
         assert "story_id" in columns and "simhash" in columns
         assert con.execute("SELECT count(*) FROM raw.fetch_log").fetchall() == [(0,)]
-
-
-def test_stage_results_keep_row_counts_per_day_for_ranged_runs():
-    from bilat.stages import StageResult
-
-    table = TABLES_BY_NAME["core.quantities"]
-    batch = to_arrow(table, [_quantity(date(2024, 1, 1), 1), _quantity(date(2024, 1, 1), 2), _quantity(date(2024, 1, 3), 3)])
-    result = StageResult()
-    result.add("core.quantities", batch, batch.num_rows)
-    assert result.rows_by_day["core.quantities"] == {"2024-01-01": 2, "2024-01-03": 1}
+        # version 4 re-documents what partition_date means (the collection day) on tables version 1 made
+        comment = con.execute("SELECT comment FROM duckdb_columns() WHERE schema_name = 'core' AND table_name = 'articles' "
+                              "AND column_name = 'partition_date'").fetchall()[0][0]
+        assert comment.startswith("Collection day")
+        assert "published_text" in [c[0] for c in con.execute("DESCRIBE raw.documents").fetchall()]

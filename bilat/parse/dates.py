@@ -5,8 +5,12 @@ Order (first that yields a date wins):
   2. ``feed``    — the pubDate/published of the feed item that listed the URL
   3. ``url``     — a /YYYY/MM/DD/ (or /YYYY/MM/) path in the URL
   4. ``sitemap`` — the sitemap's <lastmod> for the URL
-  5. ``fetch``   — none of the above: ``published_at`` stays NULL and the document is filed under the day it
-                   was fetched (for an archive, its capture day), so it is never lost.
+  5. ``fetch``   — none of the above: ``published_at`` stays NULL.
+
+A date before 1990 or more than two days after the fetch is implausible (a placeholder, a typo, a parser's
+guess): it is skipped in favour of the next source, and if no source gives a plausible date, ``published_at``
+stays NULL, the source is ``implausible`` and the date is kept as text (``published_text``). Either way the
+document loads: where it is filed (its partition) is the day it was collected, not its publication date.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import lxml.html
 from dateutil import parser as dateparser
@@ -31,14 +35,18 @@ PAGE_META_KEYS = (
     "sailthru.date",
 )
 
+#: Publication dates outside [EARLIEST, fetch time + FUTURE_SLACK] are not believed (see the module docstring).
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+FUTURE_SLACK = timedelta(days=2)  # time zones and embargoed stories dated a day ahead
+
 _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>0[1-9]|1[0-2])/(?:(?P<d>0[1-9]|[12]\d|3[01])/)?")
 
 
 @dataclass(frozen=True)
 class PublicationDate:
-    published_at: datetime | None  # None when only the fetch time is known
-    source: str  # page | feed | url | sitemap | fetch
-    partition_date: date  # the daily partition the document is filed under
+    published_at: datetime | None  # None when no plausible date is known
+    source: str  # page | feed | url | sitemap | fetch | implausible
+    published_text: str | None = None  # an implausible date that was given, as text (kept, not used)
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -111,7 +119,12 @@ def publication_date(
         ("url", date_from_url(url)),
         ("sitemap", datetime(sitemap_lastmod.year, sitemap_lastmod.month, sitemap_lastmod.day, tzinfo=timezone.utc) if sitemap_lastmod else None),
     )
+    latest = _as_utc(fetched_at) + FUTURE_SLACK
+    implausible = None
     for source, value in candidates:
-        if value is not None:
-            return PublicationDate(value, source, value.date())
-    return PublicationDate(None, "fetch", _as_utc(fetched_at).date())
+        if value is None:
+            continue
+        if EARLIEST <= value <= latest:
+            return PublicationDate(value, source, implausible)
+        implausible = implausible or f"{value.isoformat()} ({source})"
+    return PublicationDate(None, "implausible" if implausible else "fetch", implausible)

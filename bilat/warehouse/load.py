@@ -106,7 +106,6 @@ def upsert_listings(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> int:
         "SELECT f.*, list_filter(l.urls, lambda u: u <> f.url) AS variants FROM firsts f JOIN listed l USING (source, canonical_url) "
         "ON CONFLICT (source, canonical_url) DO UPDATE SET url = excluded.url, listed_at = excluded.listed_at, "
         "title = excluded.title, last_seen_at = excluded.last_seen_at, "
-        "partition_date = coalesce(excluded.listed_at, raw.listings.first_seen_at)::date, "
         # variants seen before stay: raw.listings holds every URL ever listed
         "variants = list_sort(list_filter(list_distinct(list_concat(coalesce(raw.listings.variants, []), [raw.listings.url], excluded.variants)), "
         "                                 lambda u: u <> excluded.url))"

@@ -2,7 +2,7 @@
 
 The DDL and the ``COMMENT ON`` statements are generated from these definitions, so the documentation an
 analyst reads with ``duckdb_tables()`` / ``duckdb_columns()`` is the same as the one the loaders write to.
-Tables loaded by partition carry ``partition_date`` (the daily partition the row belongs to).
+Tables loaded by partition carry ``partition_date`` (the collection day, a Dagster partition, the row belongs to).
 
 Each table and column says in which schema version it appeared (``since``). Migration N creates the tables
 of version N and adds the columns of version N to older tables, so an existing warehouse is upgraded in
@@ -77,7 +77,7 @@ _ARROW_TYPES = {
 }
 
 C = Column
-PARTITION = C("partition_date", "DATE", "Daily partition the row was loaded under: the article's publication day, or its fetch day when undated.")
+PARTITION = C("partition_date", "DATE", "Collection day: the Dagster partition the row was loaded under, the day its document entered the raw store (an archive's capture day, a GDELT window's day, the day a listing first listed the URL). The publication date is published_at.")
 ARTICLE = C("article_id", "VARCHAR", "The article this row was extracted from (core.articles.article_id).")
 SENTENCE = C("sentence_index", "INTEGER", "0-based index of the sentence in the article text.")
 START = C("start_char", "INTEGER", "Offset of the first character of the evidence in core.articles.text.")
@@ -94,11 +94,12 @@ TABLES: tuple[Table, ...] = (
         C("content_hash", "VARCHAR", "SHA-256 of the raw bytes, the key in the raw store; NULL when nothing could be read."),
         C("content_length", "BIGINT", "Size of the raw bytes."),
         C("published_at", "TIMESTAMPTZ", "Publication time, when any source of dates gave one."),
-        C("date_source", "VARCHAR", "Where the publication date came from: page, feed, url, sitemap, or fetch (undated)."),
+        C("date_source", "VARCHAR", "Where the publication date came from: page, feed, url, sitemap, fetch (undated), or implausible (a date before 1990 or after the fetch was given: see published_text)."),
         C("error", "VARCHAR", "Why the document could not be read, if it could not."),
         PARTITION,
         C("canonical_url", "VARCHAR", "URL without tracking parameters, fragments, AMP or mobile variants: how duplicates are spotted.", since=2),
         C("fetch_outcome", "VARCHAR", "fetched, or not_modified when the server confirmed the stored copy is current.", since=2),
+        C("published_text", "VARCHAR", "A publication date the document gave that is implausible (before 1990, or more than two days after the fetch), as text with where it came from; it is not used.", since=5),
     ), ("doc_id",)),
     Table("raw", "fetch_log", "Every HTTP fetch bilat made, appended as it happens (a log: re-runs add rows). Conditional requests read their validators from here.", (
         C("url", "VARCHAR", "URL requested."),
@@ -127,7 +128,7 @@ TABLES: tuple[Table, ...] = (
         C("title", "VARCHAR", "Title the listing gave, if any."),
         C("first_seen_at", "TIMESTAMPTZ", "When bilat first saw the URL listed."),
         C("last_seen_at", "TIMESTAMPTZ", "When bilat last saw it listed."),
-        C("partition_date", "DATE", "The daily partition that collects it: listed_at's day, else first_seen_at's."),
+        C("partition_date", "DATE", "The collection day (Dagster partition) that collects it: the day bilat first saw it listed."),
         C("variants", "VARCHAR[]", "Other URLs listed with the same canonical form (tracking parameters, AMP, ...): each ends in raw.discovered as a duplicate.", since=4),
     ), ("source", "canonical_url"), since=2),
     Table("raw", "discovered", "Every URL a source listed for a partition and what became of it; the outcomes always add up to what was discovered.", (
@@ -159,7 +160,7 @@ TABLES: tuple[Table, ...] = (
         C("dateline", "VARCHAR", "Dateline city as printed at the start of the text, e.g. BAGHDAD."),
         C("language", "VARCHAR", "ISO 639-1 language code declared by the page."),
         C("published_at", "TIMESTAMPTZ", "Publication time; NULL when the article carries no date and none was supplied."),
-        C("date_source", "VARCHAR", "Where published_at came from: page, feed, url, sitemap, or fetch (then published_at is NULL)."),
+        C("date_source", "VARCHAR", "Where published_at came from: page, feed, url, sitemap, or fetch / implausible (then published_at is NULL; raw.documents.published_text keeps an implausible date)."),
         C("text", "VARCHAR", "Main text; every character span in core points into this."),
         C("text_hash", "VARCHAR", "SHA-256 of the whitespace-normalised, lower-cased text, for exact-duplicate detection."),
         VERSION,
@@ -246,14 +247,19 @@ TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME = {t.qualified: t for t in TABLES}
 SCHEMAS = ("raw", "staging", "core", "marts")
 
-LATEST = 4
+LATEST = 5
 DESCRIPTIONS = {1: "layers and core tables", 2: "listings, fetch log, discovery accounting, near-duplicate stories",
-                3: "gazetteer version on extracted rows", 4: "URL variants of a listing"}
+                3: "gazetteer version on extracted rows", 4: "URL variants of a listing",
+                5: "partitions by collection day; implausible publication dates kept as text"}
+#: Versions that re-document columns an earlier version created (their comments changed meaning, not their type).
+RECOMMENT = {5: ("partition_date", "date_source")}
 
 
 def migration_statements(version: int) -> list[str]:
     schemas = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in SCHEMAS] if version == 1 else []
-    return schemas + [statement for table in TABLES for statement in table.migration(version)]
+    recomment = [f"COMMENT ON COLUMN {t.qualified}.{c.name} IS {_quote(c.comment)}"
+                 for t in TABLES if t.since < version for c in t.columns if c.name in RECOMMENT.get(version, ()) and c.since < version]
+    return schemas + [statement for table in TABLES for statement in table.migration(version)] + recomment
 
 
 def migrate(con, target: int = LATEST) -> int:
