@@ -403,8 +403,8 @@ class _ArticleEntities:
             start = i
             while start > 0 and self._continues_name(start - 1):
                 start -= 1
-            while start < i and not self._is_name_word(start):
-                start += 1
+            while start < i and (not self._is_name_word(start) or self._common_word(start)):
+                start += 1  # "Lawyer Pavel Dunin told": a word the article also writes in lower case is no name
             if start == i or self._inside_person(start) or any(self._inside_gaz(k) for k in range(start, i)):
                 continue
             if start > 0 and self._tok(start - 1)[:1].isupper() and self._tok(start - 1) not in {"“", '"'}:
@@ -417,6 +417,18 @@ class _ArticleEntities:
                 self.person_spans[start] = (i, pid, "short_form")
             elif i - start >= 2:
                 self._add_person(start, i, "speaker")
+
+    def _common_word(self, k: int) -> bool:
+        """Token k opens its sentence and the article writes the same word in lower case elsewhere."""
+        word = self._tok(k)
+        at_start = self.sentences.spans[self.sentences.of(self.tokens[k].start)][0] == self.tokens[k].start
+        return at_start and word.lower() in self._lower_words
+
+    @property
+    def _lower_words(self) -> set[str]:
+        if not hasattr(self, "_lower_cache"):
+            self._lower_cache = {t.text for t in self.tokens if t.text.islower()}
+        return self._lower_cache
 
     def _continues_name(self, k: int) -> bool:
         """Token k can extend a name leftwards: a name word, a particle ('al'), or a hyphen after either."""
@@ -734,6 +746,22 @@ def _same_name(short: list[str], full: list[str]) -> bool:
     return False
 
 
+def _untitled(name: str) -> str:
+    """'President Lai', 'Dr. Lai' -> 'Lai': the words of a name once the offices, ranks and honorifics before it go."""
+    from bilat.extract.gazetteer import default_gazetteer
+
+    gaz, tokens, i = default_gazetteer(), tokenize(name), 0
+    while i < len(tokens) - 1:
+        hit = gaz.lookup_lower(gaz.offices, tokens, i) or gaz.lookup_lower(gaz.ranks, tokens, i)
+        if hit and hit[0] < len(tokens):
+            i = hit[0]
+        elif tuple([tokens[i].text.lower()]) in gaz.honorifics or tokens[i].text.lower().rstrip(".") in {"dr", "mr", "mrs", "ms"}:
+            i += 2 if i + 1 < len(tokens) - 1 and tokens[i + 1].text == "." else 1
+        else:
+            break
+    return name[tokens[i].start:] if i else name
+
+
 def unify_people(findings: EntityFindings) -> EntityFindings:
     """One id per person within an article: a shorter name of a person named in full ('Gbagbo', 'President Lai'
     read as a name, a misspelt surname) takes the full name's id, when exactly one full name fits; a body whose
@@ -744,7 +772,7 @@ def unify_people(findings: EntityFindings) -> EntityFindings:
     for eid, entity in findings.entities.items():
         if entity.kind not in {"person", "organization"} or eid in _GAZETTEER_IDS(findings):
             continue
-        short = _words(entity.name)
+        short = _words(_untitled(entity.name))
         if entity.kind == "organization" and len(short) != 1:
             continue
         fits = {other for other, full in words.items() if other != eid and _same_name(short, full)}
