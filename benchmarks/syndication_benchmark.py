@@ -1,6 +1,6 @@
 """Syndicated copies: how many copies of one story bilat merges, and whether it ever merges different stories.
 
-    .venv/bin/python benchmarks/syndication_benchmark.py [--copies 6] [--seed 1] [--corpus PATH]
+    .venv/bin/python benchmarks/syndication_benchmark.py [--copies 10] [--seed 1] [--corpus PATH]
 
 Stories are real text: the bundled corpus's articles (tools/corpus/articles; its two syndicated copies count
 as copies of their originals) and the 48 Voice of America stories of ../shared/corpora/voa/voa-dev.jsonl
@@ -19,6 +19,12 @@ Per shingle size and containment threshold it reports:
   another pasted in as background;
 * the closest pair of different stories (highest containment) and the least-contained copy;
 * time: signatures, and the clustering (LSH candidates plus the exact rule).
+
+Measured (seed 1, 10 copies a story, 93 stories, 932 copies; 2-core machine shared with other jobs, so times
+vary by 2x): 5-shingles, LSH 0.15, containment 0.35 (bilat's rule): merged 1.000 (1.000 without the originals),
+0 false merges among 4278 pairs of different stories (493 on the same topic), 0 of 164 follow-ups; containment
+0.25 merges one pair, 0.20 nine; 0.50 merges 0.995 of copies. Closest different stories 0.147, least-contained
+copy 0.411. Signatures ≈ 3-6 ms a text (hashing each shingle with SHA-1 is most of it).
 """
 
 from __future__ import annotations
@@ -158,11 +164,11 @@ def cluster(docs: list[tuple[str, str]], sets: dict[str, frozenset], sigs: dict[
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--copies", type=int, default=6, help="copies made of each story (default 6)")
+    parser.add_argument("--copies", type=int, default=10, help="copies made of each story (default 10)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--corpus", type=Path, help="voa-dev.jsonl (default: ../shared/corpora/voa/voa-dev.jsonl)")
     parser.add_argument("--shingles", type=int, nargs="+", default=[3, 4, 5], help="shingle sizes to try")
-    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.2, 0.3, 0.4, 0.5, 0.6, 0.7])
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.2, 0.25, 0.3, 0.35, 0.4, 0.5])
     parser.add_argument("--lsh", type=float, nargs="+", default=[dedup.LSH_THRESHOLD], help="LSH Jaccard thresholds")
     args = parser.parse_args()
     rng = random.Random(args.seed)
