@@ -22,7 +22,8 @@ from bilat.extract.gazetteer import default_gazetteer
 from bilat.extract.interactions import actor_of
 from bilat.extract.ner import load_recognizer, model_stamp
 from bilat.extract.pipeline import ArticleText, Claims, extract_claims, extract_entities, extract_interactions
-from bilat.fetch.dedup import cluster_hashes, simhash, to_signed, to_unsigned
+from bilat.fetch import dedup
+from bilat.fetch.urls import canonicalize_url
 from bilat.parse.article import ParseError, parse_article
 from bilat.rawstore import DamagedBlob, RawStore
 from bilat.settings import EXTRACTOR_VERSION, ner_model
@@ -39,7 +40,7 @@ def _no_progress(items: Iterable) -> Iterable:
 
 PREVIEW_ROWS = 10
 STORY_WINDOW = timedelta(days=7)  # syndicated copies appear within days of each other
-PREVIEW_SKIP = {"text", "partition_date", "extractor_version", "gazetteer_version", "sentence_index", "simhash", "text_hash"}  # long or repeated on every row
+PREVIEW_SKIP = {"text", "partition_date", "extractor_version", "gazetteer_version", "sentence_index", "minhash", "text_hash"}  # long or repeated on every row
 
 
 @dataclass
@@ -104,7 +105,7 @@ def parse_articles(con, store: RawStore, start: date, end: date, progress: Progr
         "SELECT * FROM raw.documents WHERE partition_date >= ? AND partition_date < ? ORDER BY published_at NULLS LAST, url",
         [start, end],
     )
-    articles, outcomes, by_text = [], [], {}
+    articles, outcomes, by_text, by_page = [], [], {}, {}
     for doc in progress(docs):
         outcome = {"doc_id": doc["doc_id"], "url": doc["url"], "partition_date": doc["partition_date"], "article_id": None, "reason": None}
         if doc["error"] or not doc["content_hash"]:
@@ -121,10 +122,14 @@ def parse_articles(con, store: RawStore, start: date, end: date, progress: Progr
         except Exception as exc:  # noqa: BLE001 - whatever one page does to the parser, the others go on
             outcomes.append({**outcome, "outcome": "quarantined", "reason": f"parser error: {type(exc).__name__}: {exc}"[:500]})
             continue
+        page = canonicalize_url(article.canonical_url or article.url)
+        if page in by_page:  # a mirror or tracking-parameter copy naming the same page as its own
+            outcomes.append({**outcome, "outcome": "duplicate", "article_id": by_page[page], "reason": "same canonical URL as an earlier article"})
+            continue
         if article.text_hash in by_text:  # the same text under another URL: keep the earliest
             outcomes.append({**outcome, "outcome": "duplicate", "article_id": by_text[article.text_hash], "reason": "same text as an earlier article"})
             continue
-        by_text[article.text_hash] = article.article_id
+        by_text[article.text_hash] = by_page[page] = article.article_id
         articles.append({**asdict(article), "outlet": urlsplit(article.url).hostname, "extractor_version": EXTRACTOR_VERSION})
         outcomes.append({**outcome, "outcome": "parsed", "article_id": article.article_id})
     _assign_stories(con, articles, start, end)
@@ -133,21 +138,35 @@ def parse_articles(con, store: RawStore, start: date, end: date, progress: Progr
 
 
 def _assign_stories(con, articles: list[dict], start: date, end: date) -> None:
-    """Link syndicated copies: near-duplicate articles (SimHash) share the story_id of the earliest one, whether
-    it is in this window or in another partition published within STORY_WINDOW of these."""
-    for article in articles:
-        article["simhash"] = to_signed(simhash(article["text"]))
+    """Link syndicated copies: articles published within STORY_WINDOW of each other, most of the shorter one's
+    text contained in the longer (bilat.fetch.dedup), share the story_id of the earliest, whether it is in this
+    window or in another partition. Each article keeps its MinHash signature, so later windows find it without
+    rehashing."""
+    sets = [dedup.shingles(a["text"]) for a in articles]
+    signatures = [dedup.signature(s) for s in sets]
+    for article, sig in zip(articles, signatures):
+        article["minhash"] = dedup.to_bytes(sig) if sig is not None else None
     published = [a["published_at"] for a in articles if a["published_at"]]
+    # partitions are collection days: the neighbours are the articles of other partitions published near these
     neighbours = read_rows(
         con,
-        "SELECT article_id, simhash, story_id FROM core.articles WHERE (partition_date < ? OR partition_date >= ?) "
-        "AND published_at >= ? AND published_at < ? AND simhash IS NOT NULL ORDER BY published_at, article_id",
+        "SELECT article_id, story_id, minhash, CASE WHEN minhash IS NULL THEN text END AS text FROM core.articles "
+        "WHERE (partition_date < ? OR partition_date >= ?) AND published_at >= ? AND published_at < ? "
+        "ORDER BY published_at, article_id",
         [start, end, min(published) - STORY_WINDOW, max(published) + STORY_WINDOW],
     ) if published else []
+    # an article loaded before signatures were kept is hashed from its text
+    neighbour_sigs = [dedup.from_bytes(n["minhash"]) if n["minhash"] else dedup.signature(dedup.shingles(n["text"] or ""))
+                      for n in neighbours]
+    ids = [n["article_id"] for n in neighbours] + [a["article_id"] for a in articles]
+
+    def shingles_of(indexes: list[int]) -> dict[int, frozenset[str]]:
+        wanted = [ids[i] for i in indexes if i < len(neighbours)]  # only the neighbours that are candidates are read
+        texts = dict(con.execute("SELECT article_id, text FROM core.articles WHERE article_id IN (SELECT unnest(?))", [wanted]).fetchall()) if wanted else {}
+        return {i: sets[i - len(neighbours)] if i >= len(neighbours) else dedup.shingles(texts.get(ids[i]) or "") for i in indexes}
+
+    roots = dedup.cluster_signatures(ids, neighbour_sigs + signatures, shingles_of, first_new=len(neighbours))
     known_story = {n["article_id"]: n["story_id"] or n["article_id"] for n in neighbours}
-    ordered = [(n["article_id"], to_unsigned(n["simhash"])) for n in neighbours]
-    ordered += [(a["article_id"], to_unsigned(a["simhash"])) for a in articles]
-    roots = cluster_hashes(ordered)
     for article in articles:
         root = roots[article["article_id"]]
         article["story_id"] = known_story.get(root, root)

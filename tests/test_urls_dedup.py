@@ -1,24 +1,24 @@
-"""URL canonicalisation and near-duplicate clustering of syndicated copies."""
+"""URL canonicalisation, the URL a page names as its own, and syndicated copies (MinHash LSH and containment)."""
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import random
+from datetime import date, datetime, timezone
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 
+from bilat import stages
 from bilat.fetch import dedup
-from bilat.fetch.dedup import (
-    candidate_pairs,
-    cluster_near_duplicates,
-    hamming,
-    probe_radius,
-    simhash,
-    story_sizes,
-)
+from bilat.fetch.dedup import cluster_texts, containment, is_copy, shingles, signature, story_sizes
 from bilat.fetch.urls import canonicalize_url
+from bilat.parse.article import declared_url
+from bilat.rawstore import RawStore
+from bilat.warehouse.load import append, connect, read_rows, to_arrow
+from bilat.warehouse.schema import TABLES_BY_NAME
 
 ARTICLES = Path(__file__).resolve().parents[1] / "tools" / "corpus" / "articles"
 
@@ -173,43 +173,46 @@ military ties even as political pressure to reduce the American presence grows."
 
 
 def syndicated_copies(text: str) -> list[str]:
-    """What another site's copy of a wire story looks like: its own byline, footer or a light edit."""
+    """What other outlets' copies of a wire story look like: cut short, a paragraph or sentence dropped, their
+    own headline, byline and footer."""
+    sentences = [s.strip() for s in text.replace("\n", " ").split(". ") if s.strip()]
+    def joined(parts: list[str]) -> str:
+        return ". ".join(parts).rstrip(".") + "."
     return [
-        "By Sarah Ahmed, Wire Service\nBAGHDAD —\n" + text,
-        text + "\nReporting by Sarah Ahmed; editing by Mark Potter. All rights reserved.",
-        text.replace("Thursday", "Friday").replace("“", '"'),
-        "Updated 14:32 GMT\n" + text.replace(" and that the talks would be held in Baghdad", ""),
+        "Iraq, US to Discuss Coalition's Future\nBy Sarah Ahmed, Wire Service\n" + joined(sentences[: int(len(sentences) * 0.4)]),
+        "BAGHDAD (Reuters) — " + joined(sentences[:3] + sentences[5:]) + "\nReporting by Sarah Ahmed; editing by Mark Potter.",
+        joined(sentences[: int(len(sentences) * 0.7)]).replace("Thursday", "Friday")
+        + "\nCopyright 2024 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.",
+        "Updated 14:32 GMT\n" + joined(sentences[:-2]) + "\nSign up for our daily briefing to get the most important stories in your inbox.",
     ]
 
 
-def test_simhash_is_stable_across_processes():
-    # A fixed value: Python's salted hash() would give another value in every process.
-    assert simhash("Iraq and the United States agreed to begin talks") == 0xB80950C5810D110A
-    assert simhash("") == 0
+def test_copies_cut_short_with_their_own_headline_and_footer_are_contained_in_the_story():
+    story = shingles(STORY)
+    for copy in syndicated_copies(STORY):
+        assert is_copy(story, shingles(copy)), containment(story, shingles(copy))
+    assert not is_copy(story, shingles(OTHER_STORY))  # same relationship, same vocabulary, another story
+    assert containment(story, shingles(OTHER_STORY)) < dedup.MIN_CONTAINMENT / 2
 
 
-def test_simhash_ignores_case_punctuation_and_spacing():
-    assert simhash("U.S. troops,  in IRAQ — said officials.") == simhash("u s troops in iraq said officials")
+def test_shingles_ignore_case_punctuation_and_spacing():
+    assert shingles("U.S. troops,  in IRAQ — said officials.") == shingles("u s troops in iraq said officials")
+    assert shingles("") == frozenset() and signature(shingles("")) is None
+    assert shingles("two words") == {"two words"}
 
 
-def test_hamming_counts_differing_bits():
-    assert hamming(0, 0) == 0
-    assert hamming(0b1011, 0b0001) == 2
-    assert hamming(0, 2**64 - 1) == 64
-
-
-def test_syndicated_copies_are_near_and_different_stories_are_far():
-    base = simhash(STORY)
-    copies = [hamming(base, simhash(copy)) for copy in syndicated_copies(STORY)]
-    assert max(copies) <= dedup.DEFAULT_MAX_DISTANCE, copies
-    assert hamming(base, simhash(OTHER_STORY)) > 2 * dedup.DEFAULT_MAX_DISTANCE
+def test_a_shared_sentence_is_not_a_copy():
+    quote = "Prime Minister Mohammed Shia al-Sudani said the Higher Military Commission would set a timetable."
+    brief = "Iraq's parliament met on Sunday to discuss the budget. " + quote
+    assert containment(shingles(STORY), shingles(brief)) > dedup.MIN_CONTAINMENT  # most of the brief is in the story
+    assert not is_copy(shingles(STORY), shingles(brief))  # but fewer than MIN_SHARED shingles: a quote, not a copy
 
 
 def test_syndicated_copies_cluster_and_different_stories_do_not():
     docs = [("other", OTHER_STORY), ("wire", STORY)]
     docs += [(f"copy-{i}", copy) for i, copy in enumerate(syndicated_copies(STORY))]
     docs += [(f"other-copy-{i}", copy) for i, copy in enumerate(syndicated_copies(OTHER_STORY))]
-    mapping = cluster_near_duplicates(docs)
+    mapping = cluster_texts(docs)
     assert {doc_id: mapping[doc_id] for doc_id in ("wire", "copy-0", "copy-1", "copy-2", "copy-3")} == dict.fromkeys(
         ("wire", "copy-0", "copy-1", "copy-2", "copy-3"), "wire"
     )
@@ -217,29 +220,33 @@ def test_syndicated_copies_cluster_and_different_stories_do_not():
     assert story_sizes(mapping) == {"other": 5, "wire": 5}
 
 
+def test_copies_join_each_other_without_the_original():
+    mapping = cluster_texts([(f"copy-{i}", copy) for i, copy in enumerate(syndicated_copies(STORY))])
+    assert set(mapping.values()) == {"copy-0"}
+
+
 def test_story_id_is_the_earliest_doc_in_input_order():
-    mapping = cluster_near_duplicates([("z-copy", syndicated_copies(STORY)[0]), ("a-original", STORY)])
+    mapping = cluster_texts([("z-copy", syndicated_copies(STORY)[0]), ("a-original", STORY)])
     assert mapping == {"z-copy": "z-copy", "a-original": "z-copy"}
 
 
 def test_exact_and_empty_documents():
-    mapping = cluster_near_duplicates([("a", STORY), ("b", STORY), ("e1", ""), ("e2", "  — "), ("c", OTHER_STORY)])
+    mapping = cluster_texts([("a", STORY), ("b", STORY), ("e1", ""), ("e2", "  — "), ("c", OTHER_STORY)])
     assert mapping == {"a": "a", "b": "a", "e1": "e1", "e2": "e2", "c": "c"}  # no text is no evidence
 
 
-def test_a_tighter_threshold_splits_what_a_looser_one_merges():
-    docs = [("wire", STORY), ("edited", syndicated_copies(STORY)[3])]
-    distance = hamming(simhash(STORY), simhash(docs[1][1]))
-    assert distance > 0
-    assert cluster_near_duplicates(docs, max_distance=distance)["edited"] == "wire"
-    assert cluster_near_duplicates(docs, max_distance=distance - 1)["edited"] == "edited"
+def test_a_stricter_rule_splits_what_a_looser_one_merges():
+    short = syndicated_copies(STORY)[0]
+    share = containment(shingles(STORY), shingles(short))
+    assert 0 < share < 1
+    docs = [("wire", STORY), ("short", short)]
+    assert cluster_texts(docs, min_containment=share)["short"] == "wire"
+    assert cluster_texts(docs, min_containment=share + 0.01)["short"] == "short"
 
 
-def test_bad_arguments_are_refused():
+def test_repeated_ids_are_refused():
     with pytest.raises(ValueError, match="unique"):
-        cluster_near_duplicates([("a", "x"), ("a", "y")])
-    with pytest.raises(ValueError, match="max_distance"):
-        cluster_near_duplicates([("a", "x")], max_distance=16)
+        cluster_texts([("a", STORY), ("a", OTHER_STORY)])
 
 
 def test_story_sizes_counts_documents_per_story():
@@ -247,48 +254,23 @@ def test_story_sizes_counts_documents_per_story():
     assert story_sizes({}) == {}
 
 
-# ------------------------------------------------------------------------------------------ banding
+def test_signatures_are_stable_and_survive_the_warehouse_column():
+    # Fixed bytes: signatures kept in core.articles.minhash must still compare after a restart or an upgrade.
+    sig = signature(shingles("Iraq and the United States agreed to begin talks on the coalition"))
+    blob = dedup.to_bytes(sig)
+    assert len(blob) == 4 * dedup.NUM_PERM
+    assert hashlib.sha256(blob).hexdigest()[:16] == "7e3fdc85b34432ea"
+    assert dedup.from_bytes(blob).jaccard(sig) == 1.0
+    assert dedup.from_bytes(blob[:-4]) is None  # not a signature bilat wrote
 
 
-def flip(value: int, *bits: int) -> int:
-    for bit in bits:
-        value ^= 1 << bit
-    return value
-
-
-def test_banding_finds_a_pair_sharing_one_band():
-    base = 0x0123_4567_89AB_CDEF
-    near = flip(base, 0, 17, 40)  # bands 0, 1 and 2 differ; band 3 is shared
-    far = flip(base, 0, 17, 40, 63)  # every band differs by one bit
-    assert candidate_pairs([base, near]) == {(0, 1)}
-    assert candidate_pairs([base, far]) == set()
-    assert candidate_pairs([base, far], radius=1) == {(0, 1)}  # probing one bit around each band finds it
-
-
-def test_probe_radius_guarantees_every_pair_within_max_distance():
-    rng = random.Random(7)
-    hashes = []
-    for _ in range(40):
-        base = rng.getrandbits(64)
-        hashes.append(base)
-        hashes += [flip(base, *rng.sample(range(64), rng.randrange(16))) for _ in range(3)]
-    for max_distance in range(dedup.MAX_SUPPORTED_DISTANCE + 1):
-        found = candidate_pairs(hashes, probe_radius(max_distance))
-        for i, j in itertools.combinations(range(len(hashes)), 2):
-            if hamming(hashes[i], hashes[j]) <= max_distance:
-                assert (i, j) in found, (max_distance, i, j)
-
-
-def test_clustering_compares_candidates_not_all_pairs(monkeypatch):
+def test_candidates_are_a_small_share_of_all_pairs():
     rng = random.Random(3)
     words = [f"w{n}" for n in range(5000)]
-    docs = [(f"d{n}", " ".join(rng.choices(words, k=80))) for n in range(400)]
-    calls = []
-    real_hamming = dedup.hamming
-    monkeypatch.setattr(dedup, "hamming", lambda a, b: calls.append(1) or real_hamming(a, b))
-    mapping = cluster_near_duplicates(docs)
-    assert len(set(mapping.values())) == 400
-    assert len(calls) < 0.05 * (400 * 399 / 2), len(calls)
+    sigs = [signature(shingles(" ".join(rng.choices(words, k=80)))) for _ in range(400)]
+    pairs = dedup.candidate_pairs(sigs)
+    assert len(pairs) < 0.01 * (400 * 399 / 2), len(pairs)
+    assert dedup.candidate_pairs([signature(shingles(STORY))] * 3, first_new=2) == {(0, 2), (1, 2)}  # old ones stay unpaired
 
 
 @pytest.mark.skipif(not ARTICLES.is_dir(), reason="the corpus sources (tools/corpus/articles) are not in this checkout")
@@ -297,5 +279,77 @@ def test_bundled_articles_stay_apart_and_their_copies_join_them():
     bodies = [yaml.safe_load(path.read_text(encoding="utf-8"))["body"] for path in originals]
     docs = [(f"a{n}", body) for n, body in enumerate(bodies)]
     docs += [(f"a{n}-copy{k}", copy) for n, body in enumerate(bodies) for k, copy in enumerate(syndicated_copies(body)[:2])]
-    mapping = cluster_near_duplicates(docs)
+    mapping = cluster_texts(docs)
     assert story_sizes(mapping) == {f"a{n}": 3 for n in range(len(bodies))}
+
+
+# ------------------------------------------------------------------------------------------ the page's own URL
+
+
+def page(canonical: str = "", og: str = "", paragraphs: str = STORY, title: str = "Iraq and US to begin talks") -> bytes:
+    head = (f'<link rel="canonical" href="{canonical}">' if canonical else "") + (f'<meta property="og:url" content="{og}">' if og else "")
+    body = "".join(f"<p>{p}</p>" for p in paragraphs.split(". "))
+    return f"<html lang='en'><head><title>{title}</title>{head}</head><body><article><h1>{title}</h1>{body}</article></body></html>".encode()
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    (page(canonical="/world/iraq-talks"), "https://news.example/world/iraq-talks"),  # resolved against the fetched URL
+    (page(canonical="https://wire.example/a/1", og="https://news.example/og"), "https://wire.example/a/1"),  # canonical first
+    (page(og="https://news.example/world/iraq-talks"), "https://news.example/world/iraq-talks"),
+    (page(canonical="https://news.example/", og="https://news.example/world/iraq-talks"), "https://news.example/world/iraq-talks"),
+    (page(canonical="https://news.example/"), None),  # a home page is a template's mistake, not this article
+    (page(canonical="javascript:alert(1)"), None),
+    (page(canonical="http://[bad/x"), None),
+    (page(), None),
+])
+def test_the_url_a_page_names_as_its_own(html, expected):
+    assert declared_url(lxml.html.fromstring(html), "https://news.example/world/iraq-talks?utm_source=x") == expected
+
+
+def test_rel_is_a_list_of_tokens():
+    html = b'<html><head><link rel="alternate" href="https://news.example/feed"><link REL="Canonical amphtml" href="https://news.example/a/1"></head></html>'
+    assert declared_url(lxml.html.fromstring(html), "https://m.news.example/a/1") == "https://news.example/a/1"
+
+
+# ------------------------------------------------------------------------------------------ the parse stage
+
+
+def _document(store: RawStore, url: str, body: bytes, day: date, hour: int = 9) -> dict:
+    return {"doc_id": hashlib.sha1(url.encode()).hexdigest()[:16], "url": url, "source": "test", "content_hash": store.put(body),
+            "content_length": len(body), "published_at": datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc),
+            "fetched_at": datetime(2025, 1, 1, tzinfo=timezone.utc), "date_source": "page", "partition_date": day,
+            "canonical_url": canonicalize_url(url), "error": None, "fetch_outcome": "fetched"}
+
+
+def _parse_days(con, store: RawStore, docs: list[dict]) -> None:
+    append(con, "raw.documents", to_arrow(TABLES_BY_NAME["raw.documents"], docs))
+    for day in sorted({d["partition_date"] for d in docs}):
+        stages.parse_articles(con, store, day, date.fromordinal(day.toordinal() + 1))
+
+
+def test_parsing_links_copies_across_days_and_drops_mirrors_of_one_page(tmp_path: Path):
+    store, day1, day2 = RawStore(tmp_path / "raw"), date(2024, 1, 25), date(2024, 1, 26)
+    short = ". ".join(STORY.split(". ")[:5])  # a copy cut to 40 %, with its own headline and footer
+    with connect(tmp_path / "w.duckdb") as con:
+        _parse_days(con, store, [
+            _document(store, "https://wire.example/iraq-talks", page(canonical="https://wire.example/iraq-talks"), day1),
+            _document(store, "https://paper.example/world/talks", page(paragraphs=short + ". Reporting by Sarah Ahmed; editing by Mark Potter",
+                                                                     title="Iraq sets date for coalition talks"), day2),
+            _document(store, "https://mirror.example/world/talks-2", page(canonical="https://paper.example/world/talks?utm_source=feed",
+                                                                        paragraphs=short + ". Mirrored"), day2, hour=10),
+            _document(store, "https://paper.example/world/dialogue", page(paragraphs=OTHER_STORY, title="Security dialogue"), day2),
+        ])
+        articles = {r["url"]: r for r in read_rows(con, "SELECT url, article_id, story_id, canonical_url, minhash FROM core.articles")}
+        outcomes = {r["url"]: (r["outcome"], r["reason"]) for r in read_rows(con, "SELECT url, outcome, reason FROM core.document_outcomes")}
+        wire = articles["https://wire.example/iraq-talks"]
+        assert articles["https://paper.example/world/talks"]["story_id"] == wire["article_id"] == wire["story_id"]
+        assert articles["https://paper.example/world/dialogue"]["story_id"] == articles["https://paper.example/world/dialogue"]["article_id"]
+        assert wire["canonical_url"] == "https://wire.example/iraq-talks" and articles["https://paper.example/world/talks"]["canonical_url"] is None
+        assert outcomes["https://mirror.example/world/talks-2"] == ("duplicate", "same canonical URL as an earlier article")
+        assert all(len(a["minhash"]) == 4 * dedup.NUM_PERM for a in articles.values())
+
+        # an article kept before signatures were (minhash NULL) is still found, from its text; a re-run changes nothing
+        con.execute("UPDATE core.articles SET minhash = NULL WHERE partition_date = ?", [day1])
+        stages.parse_articles(con, store, day2, date(2024, 1, 27))
+        again = {r["url"]: r["story_id"] for r in read_rows(con, "SELECT url, story_id FROM core.articles")}
+        assert again == {url: a["story_id"] for url, a in articles.items()}

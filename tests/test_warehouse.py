@@ -75,7 +75,7 @@ def test_upgrading_an_old_warehouse_keeps_its_data(tmp_path: Path):
         assert con.execute("SELECT max(version) FROM raw.schema_version").fetchall() == [(LATEST,)]
         assert con.execute("SELECT article_id, url FROM core.articles").fetchall() == [("a1", "https://x.example/1")]
         columns = [c[0] for c in con.execute("DESCRIBE core.articles").fetchall()]
-        assert "story_id" in columns and "simhash" in columns
+        assert "story_id" in columns and "minhash" in columns and "simhash" not in columns  # retired by version 6
         assert con.execute("SELECT count(*) FROM raw.fetch_log").fetchall() == [(0,)]
         # version 4 re-documents what partition_date means (the collection day) on tables version 1 made
         comment = con.execute("SELECT comment FROM duckdb_columns() WHERE schema_name = 'core' AND table_name = 'articles' "

@@ -1,43 +1,46 @@
-"""Near-duplicate detection: syndicated copies of one story (wire copy on several sites) become one story.
+"""Syndicated copies: one story carried by several outlets becomes one story.
 
-Each text gets a 64-bit SimHash over word 3-shingles of its normalised words. Copies of one story differ by a
-byline, a dateline, a footer and light edits, which flips a few bits; different stories differ in about half.
-Candidates are found by banding: the 64 bits are split into four 16-bit bands and a document is compared only
-with documents whose band is within r bits of one of its own (r = 0: they share a band exactly). By pigeonhole,
-two hashes within distance d have a band within d // 4 bits, so with r = max_distance // 4 no pair is missed.
+Outlets cut a wire story to their own length, drop paragraphs, and add their own headline, byline and footer,
+so two copies rarely look alike as wholes; what they share is that most of the shorter one is in the longer
+one. Two texts are copies when they share at least MIN_SHARED of their word SHINGLE_WORDS-shingles and those
+make up at least MIN_CONTAINMENT of the shorter text's shingles (its containment in the other).
 
-How max_distance was chosen (measured on the 45 articles of the bundled corpus, tools/corpus/articles,
-279-376 words each; the script built variants of each article and compared SimHashes):
+Comparing every pair would grow with the square of the articles, so candidates come from datasketch's MinHash
+LSH over the same shingle sets, tuned to find pairs whose Jaccard similarity (not containment: a copy cut to
+40 % has a Jaccard similarity near 0.4 with the full story) is as low as LSH_THRESHOLD, and only candidates are
+compared exactly. A signature is NUM_PERM 32-bit values (datasketch's "affine32" scheme, seed SEED), kept in
+core.articles.minhash so later windows can find an article without hashing its text again.
 
-* syndicated variants, 8 per article, 360 pairs: a byline/dateline line added (distance 0-7, median 3), a
-  wire footer added (0-10, median 5), a byline and a correction footer (0-9, median 5), an "Updated" line and
-  the title as first line (1-9, median 5), one word changed (0-8, median 2), one sentence dropped (1-11,
-  median 6), curly quotes and dashes made plain (0), the last paragraph swapped for a "Read more" line (2-13,
-  median 6). Overall 0-13, median 4; within 3: 154/360 (43 %), within 8: 337, within 11: 357, within 13: 360.
-  Three sentences edited in place: 1-8, median 5.
-* different articles, all 990 pairs (323 of them on the same bilateral relationship, same outlets and
-  vocabulary): 20-42, median 32; same relationship: 22 and up.
-* articles twice as long (~650 words) with a byline and a footer added: 0-8, median 5; different: 18 and up.
-
-A byline and a footer are a large share of a short article, so the textbook threshold of 3 would merge
-fewer than half of the copies. 11 keeps 99 % of them and leaves a margin of 7-9 bits below the closest
-different stories; it probes r = 2 bits per band (137 probes per band), which stays far from quadratic.
+How the rule was chosen (benchmarks/syndication_benchmark.py: 45 bundled-corpus articles and 48 VOA stories,
+10 copies of each cut to 40-100 % from the bottom, paragraphs and a sentence dropped, their own headline, credit,
+footer and links to other stories, 932 copies in all, clustered with the 93 originals): with 5-shingles every
+copy joins its story at any containment from 0.20 to 0.40 (0.995 at 0.50); different stories start to merge
+below 0.30 (one pair at 0.25, nine at 0.20, through short copies sharing an outlet's footer), and the closest two
+real stories (VOA's report of a train attack and its follow-up a day later, which reuses background paragraphs)
+have a containment of 0.15. 0.35 sits between; 3- and 4-shingles have narrower margins (closest different
+stories 0.22 and 0.18). An LSH threshold of 0.15 (64 bands of 2 rows) or 0.25 loses no copy.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 
-HASH_BITS = 64
-BANDS = 4
-BAND_BITS = HASH_BITS // BANDS
-SHINGLE_WORDS = 3
-DEFAULT_MAX_DISTANCE = 11
-MAX_SUPPORTED_DISTANCE = 15
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+SHINGLE_WORDS = 5
+MIN_CONTAINMENT = 0.35
+MIN_SHARED = 20  # a shared quote or background sentence is not a copy
+NUM_PERM = 128
+SEED = 1
+SCHEME = "affine32"
+LSH_THRESHOLD = 0.15
+# Missing a copy costs more than a candidate that the exact comparison then refuses.
+LSH_WEIGHTS = (0.2, 0.8)
 
 _WORD = re.compile(r"\w+")
 
@@ -47,80 +50,50 @@ def normalise_words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-def shingles(words: list[str], size: int = SHINGLE_WORDS) -> list[str]:
-    """Overlapping runs of ``size`` words; a text shorter than that is one shingle."""
+def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[str]:
+    """The set of overlapping runs of ``size`` words; a text shorter than that is one shingle."""
+    words = normalise_words(text)
     if len(words) <= size:
-        return [" ".join(words)] if words else []
-    return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
+        return frozenset([" ".join(words)] if words else [])
+    return frozenset(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
 
 
-def _hash64(token: str) -> int:
-    # blake2b, not hash(): Python's string hash is salted per process, so hashes would not be stable.
-    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "big")
+def containment(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the smaller set found in the other (0 when either is empty)."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def simhash(text: str) -> int:
-    """The 64-bit SimHash of a text; 0 for a text without words. Repeated shingles weigh more."""
-    counts = Counter(shingles(normalise_words(text)))
-    weights = [0] * HASH_BITS
-    for shingle, count in counts.items():
-        value = _hash64(shingle)
-        for bit in range(HASH_BITS):
-            weights[bit] += count if value >> bit & 1 else -count
-    return sum(1 << bit for bit, weight in enumerate(weights) if weight > 0)
+def is_copy(a: frozenset[str], b: frozenset[str], min_containment: float = MIN_CONTAINMENT) -> bool:
+    """The copy rule: enough shared shingles, and most of the shorter text found in the longer."""
+    shared = len(a & b)
+    return shared >= MIN_SHARED and shared >= min_containment * min(len(a), len(b))
 
 
-def hamming(a: int, b: int) -> int:
-    """Number of differing bits between two hashes."""
-    return (a ^ b).bit_count()
+@functools.cache
+def _empty_minhash() -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)  # its permutations are drawn once, then copied
 
 
-def bands(value: int) -> list[int]:
-    """The four 16-bit bands of a 64-bit hash, lowest first."""
-    mask = (1 << BAND_BITS) - 1
-    return [value >> (i * BAND_BITS) & mask for i in range(BANDS)]
+def signature(shingle_set: Iterable[str]) -> LeanMinHash | None:
+    """The MinHash signature of a shingle set; None for an empty one (no text is no evidence)."""
+    values = [s.encode("utf-8") for s in shingle_set]
+    if not values:
+        return None
+    minhash = _empty_minhash().copy()
+    minhash.update_batch(values)
+    return LeanMinHash(minhash)
 
 
-def probe_radius(max_distance: int) -> int:
-    """Bits a band may differ by so that no pair within ``max_distance`` is missed.
-
-    Two hashes within distance d have, by pigeonhole, a band within d // BANDS bits of each other.
-    """
-    return max_distance // BANDS
+def to_bytes(sig: LeanMinHash) -> bytes:
+    """A signature as the BLOB kept in core.articles.minhash: NUM_PERM little-endian uint32 values."""
+    return sig.hashvalues.astype("<u4").tobytes()
 
 
-def _masks(radius: int) -> list[int]:
-    """Every band-wide mask with at most ``radius`` bits set (the probes around a band value)."""
-    masks = [0]
-    for _ in range(radius):
-        masks = sorted({mask | 1 << bit for mask in masks for bit in range(BAND_BITS)} | set(masks))
-    return masks
-
-
-def _earlier_candidates(hashes: list[int], radius: int) -> Iterator[tuple[int, set[int]]]:
-    """For each document j, the earlier documents with a band within ``radius`` bits of one of j's bands.
-
-    Each document probes the buckets of the documents before it, so the work grows with the number of
-    documents times the probes (and the candidates found), not with the square of the number of documents.
-    """
-    masks = _masks(radius)
-    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for j, value in enumerate(hashes):
-        earlier: set[int] = set()
-        for band_index, band in enumerate(bands(value)):
-            for mask in masks:
-                earlier.update(buckets.get((band_index, band ^ mask), ()))
-        yield j, earlier
-        for band_index, band in enumerate(bands(value)):
-            buckets[(band_index, band)].append(j)
-
-
-def candidate_pairs(hashes: list[int], radius: int = 0) -> set[tuple[int, int]]:
-    """Index pairs (i < j) whose hashes have a band within ``radius`` bits: the only pairs worth comparing.
-
-    With radius 0 these are the pairs sharing a band exactly.
-    """
-    return {(i, j) for j, earlier in _earlier_candidates(hashes, radius) for i in earlier}
+def from_bytes(blob: bytes) -> LeanMinHash | None:
+    """A signature read back from core.articles.minhash; None for one bilat did not write (other size)."""
+    if len(blob) != 4 * NUM_PERM:
+        return None
+    return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(blob, dtype="<u4"), scheme=SCHEME)
 
 
 class _UnionFind:
@@ -141,41 +114,60 @@ class _UnionFind:
             self.parent[max(root_i, root_j)] = min(root_i, root_j)
 
 
-def cluster_near_duplicates(docs: list[tuple[str, str]], max_distance: int = DEFAULT_MAX_DISTANCE) -> dict[str, str]:
-    """Map each doc id to its story id: the id of the earliest doc (in input order) of its cluster.
+@functools.cache
+def _lsh_params(threshold: float) -> tuple[int, int]:
+    """Bands and rows per band datasketch picks for ``threshold`` (worked out once: it integrates numerically)."""
+    tuned = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
+    return tuned.b, tuned.r
 
-    ``docs`` are (doc_id, text) pairs. Documents within ``max_distance`` bits are linked, and clusters are
-    the connected groups. Documents without any words are never merged with anything.
+
+def candidate_pairs(signatures: Sequence[LeanMinHash | None], first_new: int = 0, threshold: float = LSH_THRESHOLD) -> set[tuple[int, int]]:
+    """Index pairs (i < j, j >= ``first_new``) that MinHash LSH finds similar enough to compare exactly.
+
+    Documents before ``first_new`` are only compared with later ones (they were compared among themselves
+    when they were loaded); a None signature is never a candidate.
     """
-    # A text without words hashes to 0 like every other such text; it gets no hash, so stays alone.
-    return cluster_hashes([(doc_id, simhash(text) if normalise_words(text) else None) for doc_id, text in docs], max_distance)
+    index, pairs = MinHashLSH(num_perm=NUM_PERM, params=_lsh_params(threshold)), set()
+    for i, sig in enumerate(signatures):
+        if sig is not None:
+            index.insert(i, sig)
+    for j in range(first_new, len(signatures)):
+        if signatures[j] is not None:
+            pairs.update((min(i, j), max(i, j)) for i in index.query(signatures[j]) if i != j)
+    return pairs
 
 
-def cluster_hashes(items: list[tuple[str, int | None]], max_distance: int = DEFAULT_MAX_DISTANCE) -> dict[str, str]:
-    """``cluster_near_duplicates`` over precomputed SimHashes (None: never merged), e.g. read back from a table."""
-    if not 0 <= max_distance <= MAX_SUPPORTED_DISTANCE:
-        # Beyond this the probes reach most buckets and the comparison turns quadratic.
-        raise ValueError(f"max_distance must be between 0 and {MAX_SUPPORTED_DISTANCE} (got {max_distance})")
-    ids = [doc_id for doc_id, _ in items]
+def cluster_signatures(
+    ids: Sequence[str],
+    signatures: Sequence[LeanMinHash | None],
+    shingles_of: Callable[[list[int]], dict[int, frozenset[str]]],
+    first_new: int = 0,
+    min_containment: float = MIN_CONTAINMENT,
+    lsh_threshold: float = LSH_THRESHOLD,
+) -> dict[str, str]:
+    """Map each id to its story id: the id of the earliest document (in input order) it is linked to.
+
+    ``shingles_of`` gives the shingle sets of the documents (by index) that are candidates, so texts are read
+    only for those. Documents before ``first_new`` are linked only through later ones.
+    """
+    if len(ids) != len(signatures):
+        raise ValueError(f"{len(ids)} ids but {len(signatures)} signatures")
     if duplicates := sorted(doc_id for doc_id, n in Counter(ids).items() if n > 1):
         raise ValueError(f"doc ids must be unique (repeated: {', '.join(duplicates[:5])})")
-    hashed = [index for index, (_, value) in enumerate(items) if value is not None]
-    hashes = [items[index][1] for index in hashed]
-    sets = _UnionFind(len(items))
-    for j, earlier in _earlier_candidates(hashes, probe_radius(max_distance)):
-        for i in earlier:
-            if hamming(hashes[i], hashes[j]) <= max_distance:
-                sets.union(hashed[i], hashed[j])
-    return {doc_id: ids[sets.find(index)] for index, doc_id in enumerate(ids)}
+    pairs = sorted(candidate_pairs(signatures, first_new, lsh_threshold))
+    sets = shingles_of(sorted({i for pair in pairs for i in pair})) if pairs else {}
+    stories = _UnionFind(len(ids))
+    for i, j in pairs:
+        if i in sets and j in sets and is_copy(sets[i], sets[j], min_containment):
+            stories.union(i, j)
+    return {doc_id: ids[stories.find(index)] for index, doc_id in enumerate(ids)}
 
 
-def to_signed(value: int) -> int:
-    """A 64-bit hash as a signed integer, for a BIGINT column."""
-    return value - (1 << HASH_BITS) if value >= 1 << (HASH_BITS - 1) else value
-
-
-def to_unsigned(value: int) -> int:
-    return value + (1 << HASH_BITS) if value < 0 else value
+def cluster_texts(docs: Sequence[tuple[str, str]], min_containment: float = MIN_CONTAINMENT) -> dict[str, str]:
+    """``cluster_signatures`` over (doc_id, text) pairs held in memory."""
+    sets = [shingles(text) for _, text in docs]
+    return cluster_signatures([doc_id for doc_id, _ in docs], [signature(s) for s in sets],
+                              lambda wanted: {i: sets[i] for i in wanted}, min_containment=min_containment)
 
 
 def story_sizes(mapping: dict[str, str] | Iterable[tuple[str, str]]) -> dict[str, int]:

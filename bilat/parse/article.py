@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
@@ -55,6 +56,7 @@ class ParsedArticle:
     text: str
     text_hash: str
     partition_date: date
+    canonical_url: str | None = None  # the URL the page names as its own
 
 
 def _body_only(text: str, title: str) -> str:
@@ -68,6 +70,23 @@ def _body_only(text: str, title: str) -> str:
             lines = lines[index:]
             break
     return "\n".join(lines).strip()
+
+
+def declared_url(tree, url: str) -> str | None:
+    """The URL a page names as its own: ``<link rel="canonical">``, else ``og:url``, resolved against the URL it
+    was fetched from. None when it names none, or names only a home page (a template that gives every page the
+    site's front page as canonical would otherwise make all its articles one)."""
+    links = [link.get("href") for link in tree.iter("link") if "canonical" in (link.get("rel") or "").lower().split()]
+    metas = [meta.get("content") for meta in tree.iter("meta") if (meta.get("property") or meta.get("name") or "").lower() == "og:url"]
+    for candidate in links + metas:
+        try:
+            absolute = urljoin(url, (candidate or "").strip())
+            parts = urlsplit(absolute)
+        except ValueError:  # a malformed URL (bad port, brackets) is no canonical URL
+            continue
+        if parts.scheme in ("http", "https") and parts.hostname and parts.path.strip("/"):
+            return absolute
+    return None
 
 
 def not_text(body: bytes) -> str | None:
@@ -116,6 +135,7 @@ def parse_article(
         raise ParseError(f"not parseable as HTML: {exc}") from exc
     # The metadata gives title, author and site name; its date is not used (bilat.parse.dates dates documents),
     # and htmldate's extensive search runs dateparser, which compiles every locale's patterns (~10 s cold).
+    canonical_url = declared_url(tree, url)  # before trafilatura, which prunes the tree it is given
     extracted = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
         date_extraction_params={"extensive_search": False},
@@ -146,4 +166,5 @@ def parse_article(
         text=text,
         text_hash=hashlib.sha256(" ".join(text.split()).lower().encode()).hexdigest(),
         partition_date=partition_date,
+        canonical_url=canonical_url,
     )

@@ -7,7 +7,8 @@ Tables loaded by partition carry ``partition_date`` (the collection day, a Dagst
 Each table and column says in which schema version it appeared (``since``). Migration N creates the tables
 of version N and adds the columns of version N to older tables, so an existing warehouse is upgraded in
 place and keeps its rows. To change the schema: add tables or columns with ``since=LATEST + 1`` and bump
-LATEST; never edit what an earlier version created.
+LATEST; never edit what an earlier version created, except to retire a column: remove it here and list it in
+DROPPED under the new version (a new warehouse never gets it, an old one loses it).
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ _ARROW_TYPES = {
     "DOUBLE": pa.float64(),
     "BOOLEAN": pa.bool_(),
     "VARCHAR[]": pa.list_(pa.string()),
+    "BLOB": pa.binary(),
 }
 
 C = Column
@@ -152,7 +154,7 @@ TABLES: tuple[Table, ...] = (
     Table("core", "articles", "One row per parsed article: main text without boilerplate and its metadata.", (
         C("article_id", "VARCHAR", "Deterministic id of the article (hash of its URL)."),
         C("doc_id", "VARCHAR", "The raw document it was parsed from."),
-        C("url", "VARCHAR", "Canonical URL."),
+        C("url", "VARCHAR", "URL the article was fetched from."),
         C("source", "VARCHAR", "Source that listed it."),
         C("outlet", "VARCHAR", "Host name of the publisher."),
         C("title", "VARCHAR", "Headline."),
@@ -165,8 +167,9 @@ TABLES: tuple[Table, ...] = (
         C("text_hash", "VARCHAR", "SHA-256 of the whitespace-normalised, lower-cased text, for exact-duplicate detection."),
         VERSION,
         PARTITION,
-        C("simhash", "BIGINT", "64-bit SimHash of the text (signed), for near-duplicate detection.", since=2),
-        C("story_id", "VARCHAR", "The article_id of the earliest near-duplicate: syndicated copies of one story share it.", since=2),
+        C("story_id", "VARCHAR", "The article_id of the earliest article of its story: syndicated copies (most of the shorter text contained in the longer) share it.", since=2),
+        C("canonical_url", "VARCHAR", "The URL the page names as its own (<link rel=\"canonical\">, else og:url), absolute; NULL when it names none (or only a site's home page). Articles of one window with the same one are one article.", since=6),
+        C("minhash", "BLOB", "MinHash signature of the text's word 5-shingles (128 little-endian uint32, datasketch affine32, seed 1), for finding syndicated copies.", since=6),
     ), ("article_id",)),
     Table("core", "entities", "Every entity bilat has resolved: people, organisations, countries, armed groups and places, one id each.", (
         C("entity_id", "VARCHAR", "Stable id: ISO 3166-1 alpha-3 for countries, person:/org:/place: slugs otherwise."),
@@ -247,19 +250,23 @@ TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME = {t.qualified: t for t in TABLES}
 SCHEMAS = ("raw", "staging", "core", "marts")
 
-LATEST = 5
+LATEST = 6
 DESCRIPTIONS = {1: "layers and core tables", 2: "listings, fetch log, discovery accounting, near-duplicate stories",
                 3: "gazetteer version on extracted rows", 4: "URL variants of a listing",
-                5: "partitions by collection day; implausible publication dates kept as text"}
+                5: "partitions by collection day; implausible publication dates kept as text",
+                6: "articles' canonical URL; syndicated copies by MinHash containment instead of SimHash"}
 #: Versions that re-document columns an earlier version created (their comments changed meaning, not their type).
 RECOMMENT = {5: ("partition_date", "date_source")}
+#: Columns a version retires: (table, column) per version.
+DROPPED = {6: [("core.articles", "simhash")]}
 
 
 def migration_statements(version: int) -> list[str]:
     schemas = [f"CREATE SCHEMA IF NOT EXISTS {s}" for s in SCHEMAS] if version == 1 else []
     recomment = [f"COMMENT ON COLUMN {t.qualified}.{c.name} IS {_quote(c.comment)}"
                  for t in TABLES if t.since < version for c in t.columns if c.name in RECOMMENT.get(version, ()) and c.since < version]
-    return schemas + [statement for table in TABLES for statement in table.migration(version)] + recomment
+    drops = [f"ALTER TABLE {table} DROP COLUMN IF EXISTS {column}" for table, column in DROPPED.get(version, [])]
+    return schemas + drops + [statement for table in TABLES for statement in table.migration(version)] + recomment
 
 
 def migrate(con, target: int = LATEST) -> int:
