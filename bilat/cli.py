@@ -301,7 +301,7 @@ def _repair(args: argparse.Namespace) -> int:
     if days:
         with Console().status(f"reprocessing {days[0]} … {days[-1]} from the raw store (no network)…"):
             report, changes = reprocess(_instance(dg), resources, days[0], days[-1])
-        print(f"reprocessed {len(report.days)} days from the raw store: "
+        print(f"reprocessed {len(report.days)} collection day{'s' if len(report.days) != 1 else ''} from the raw store: "
               f"{sum(c.added for c in changes.values())} rows added, {sum(c.removed for c in changes.values())} removed")
         for failure in report.failures:
             print(failure, file=sys.stderr)

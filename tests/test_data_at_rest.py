@@ -24,7 +24,8 @@ from bilat.verify import database_problem, document_days, restore_working, unfil
 from bilat.warehouse.publish import working_path
 
 BIN = Path(sys.executable).parent
-JANUARY_2020 = (date(2020, 1, 1), date(2020, 1, 7))  # three documents, one a day, each damaged differently
+JANUARY_2020 = (date(2020, 1, 1), date(2020, 1, 7))  # three documents published then, each damaged differently
+CAPTURED = date(2025, 12, 31)  # the bundled archive's capture day: the one collection day (partition) of its documents
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -42,9 +43,10 @@ def _blob(store: RawStore, digest: str) -> Path:
 
 
 def _documents(path: Path, start: date, end: date) -> list[tuple[str, str, date]]:
+    """The documents published in [start, end], earliest first: (doc_id, content hash, collection day)."""
     with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute("SELECT doc_id, content_hash, partition_date FROM raw.documents WHERE partition_date BETWEEN ? AND ? "
-                           "ORDER BY partition_date", [start, end]).fetchall()
+        return con.execute("SELECT doc_id, content_hash, partition_date FROM raw.documents WHERE published_at::date BETWEEN ? AND ? "
+                           "ORDER BY published_at, doc_id", [start, end]).fetchall()
 
 
 def _differences(a: Path, b: Path) -> dict[str, tuple[int, int]]:
@@ -124,12 +126,12 @@ def test_damaged_bodies_are_quarantined_with_their_reason_then_fetched_again_and
     found = verify(store, warehouse.working, Path(warehouse.path))
     assert {b.digest: b.reason.split(" (")[0] for b in found.damaged} == {
         swapped_hash: "holds other bytes", truncated_hash: "is truncated", deleted_hash: "is missing from the raw store"}
-    assert found.damaged_days() == [date(2020, 1, 1), date(2020, 1, 4), date(2020, 1, 7)]
-    assert any("bilat run --start 2020-01-01 --end 2020-01-07" in step for step in found.advice())
+    assert found.damaged_days() == [CAPTURED]
+    assert any("bilat run --start 2025-12-31 --end 2025-12-31" in step for step in found.advice())
 
     with dg.instance_for_test() as instance:
         # Offline (the raw store only): the run goes on; the three documents are quarantined, saying why.
-        report, changes = reprocess(instance, resources, *JANUARY_2020)
+        report, changes = reprocess(instance, resources, CAPTURED, CAPTURED)
         assert report.success, report.failures
         with duckdb.connect(str(warehouse.working), read_only=True) as con:
             outcomes = dict(con.execute("SELECT doc_id, outcome || ': ' || reason FROM core.document_outcomes "
@@ -189,7 +191,7 @@ def test_bilat_verify_and_repair_rebuild_a_garbled_working_file_equal_to_a_clean
 
     repaired = _bilat(tmp_path, "repair")
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
-    assert "restored" in repaired.stdout and "reprocessed 47 days" in repaired.stdout
+    assert "restored" in repaired.stdout and "reprocessed 1 collection day" in repaired.stdout
     kept = list(tmp_path.glob("bilat.work.duckdb.damaged-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == damaged  # set aside, not deleted
 
@@ -207,7 +209,8 @@ def test_a_snapshot_older_than_the_raw_store_is_restored_and_what_it_lacks_is_co
     published = Path(resources["warehouse"].path)
     published.chmod(0o644)
     with duckdb.connect(str(published)) as con:
-        con.execute("DELETE FROM raw.documents WHERE partition_date >= DATE '2025-01-01'")
+        # what the snapshot lacks: the documents published in 2025 and the undated ones
+        con.execute("DELETE FROM raw.documents WHERE coalesce(published_at::date, DATE '2025-12-31') >= DATE '2025-01-01'")
     published.chmod(0o444)
     working = resources["warehouse"].working
     _truncate(working)
@@ -215,7 +218,7 @@ def test_a_snapshot_older_than_the_raw_store_is_restored_and_what_it_lacks_is_co
     restored = restore_working(working, published)
     assert restored.from_snapshot and len(restored.set_aside) == 1
     assert database_problem(working) is None
-    assert document_days(working)[-1] < date(2025, 1, 1)
+    assert document_days(working) == [CAPTURED]
     assert unfiled_bodies(resources["sources"].raw_store(), working) == 4
 
 
