@@ -84,6 +84,8 @@ def _run(args: argparse.Namespace) -> int:
     for asset, count in report.rows.items():
         summary.add_row(asset, str(count))
     console.print(summary)
+    for warning in report.warnings:
+        console.print(f"[yellow]{warning} (severity warn)[/]")
     for failure in report.failures:
         console.print(f"[red]{failure}[/]")
     if not report.success:

@@ -51,6 +51,7 @@ class RunReport:
     rows: dict[str, int] = field(default_factory=dict)  # asset -> rows written (summed over days)
     failures: list[str] = field(default_factory=list)
     checks: dict[str, bool] = field(default_factory=dict)  # "asset:check" -> passed
+    warnings: list[str] = field(default_factory=list)  # failed checks of severity warn: reported, not failures
     days: list[date] = field(default_factory=list)
     runs: int = 0
 
@@ -69,7 +70,8 @@ class RunReport:
         for evaluation in result.get_asset_check_evaluations():
             self.checks[f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = evaluation.passed
             if not evaluation.passed:
-                self.failures.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed")
+                failed = f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed"
+                (self.warnings if evaluation.severity == dg.AssetCheckSeverity.WARN else self.failures).append(failed)
         for event in result.all_events:
             if event.is_step_failure:
                 error = event.event_specific_data.error
@@ -84,7 +86,8 @@ def run_partition(day: date, instance: dg.DagsterInstance, resources: dict) -> d
 
 
 def run_models(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
-    """Rebuild the SQL models, run every asset check once over the whole warehouse, then publish."""
+    """Build the SQL models with their dbt tests, run every other asset check once over the whole warehouse,
+    then publish."""
     selection = dg.AssetSelection.assets(*sql_model_assets, published_warehouse) | dg.AssetSelection.all_asset_checks()
     return dg.materialize([*all_assets, *asset_checks], selection=selection, instance=instance, resources=resources,
                           run_config=QUIET, raise_on_error=False)
