@@ -7,6 +7,7 @@ range: 2014-2025 is over 4,000 days, of which the bundled corpus fills a few doz
 from __future__ import annotations
 
 import contextlib
+import io
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -89,8 +90,11 @@ def run_models(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInPro
     """Build the SQL models with their dbt tests, run every other asset check once over the whole warehouse,
     then publish."""
     selection = dg.AssetSelection.assets(*sql_model_assets, published_warehouse) | dg.AssetSelection.all_asset_checks()
-    return dg.materialize([*all_assets, *asset_checks], selection=selection, instance=instance, resources=resources,
-                          run_config=QUIET, raise_on_error=False)
+    # dagster-dbt echoes dbt's log to stdout (the UI keeps it as the step's stdout); a command line run reports
+    # the outcome itself, failures included.
+    with contextlib.redirect_stdout(io.StringIO()):
+        return dg.materialize([*all_assets, *asset_checks], selection=selection, instance=instance, resources=resources,
+                              run_config=QUIET, raise_on_error=False)
 
 
 def run_listings(instance: dg.DagsterInstance, resources: dict) -> dg.ExecuteInProcessResult:
