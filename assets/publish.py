@@ -4,12 +4,12 @@ import dagster as dg
 
 from bilat.pipelines.resources import WAREHOUSE_POOL, WarehouseResource
 from bilat.warehouse.checks import run_checks
-from bilat.warehouse.models import discover_models
+from bilat.assets.models import MART_KEYS
 
 
 @dg.asset(
     key=["published_warehouse"],
-    deps=[dg.AssetKey([m.schema, m.name]) for m in discover_models() if m.schema == "marts"],
+    deps=MART_KEYS,
     group_name="publish",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,

@@ -43,7 +43,6 @@ def direct_work(days: list[date], tmp: Path) -> float:
     from bilat.sources.config import default_sources
     from bilat.warehouse.checks import run_checks
     from bilat.warehouse.load import connect
-    from bilat.warehouse.models import build_model, discover_models
     from bilat.warehouse.publish import publish
 
     began = time.perf_counter()
@@ -57,9 +56,11 @@ def direct_work(days: list[date], tmp: Path) -> float:
             stages.extract_entity_mentions(con, start, end)
             stages.extract_claims_stage(con, start, end)
             stages.extract_interactions_stage(con, start, end)
-        for model in discover_models():  # in dependency order, as the assets run them
-            build_model(con, model)
         run_checks(con)
+    # the SQL models and their tests, as the sql_models asset runs them
+    project = REPO / "sql"
+    subprocess.run([str(BIN / "dbt"), "build", "--quiet", "--project-dir", str(project), "--profiles-dir", str(project),
+                    "--target-path", str(tmp / "dbt")], env={**os.environ, "BILAT_WORKING_WAREHOUSE": str(working)}, check=True)
     publish(working, tmp / "bilat.duckdb")
     return time.perf_counter() - began
 

@@ -97,6 +97,8 @@ def _run(args: argparse.Namespace) -> int:
         summary.add_row(asset, str(count))
     console.print(summary)
     console.print(f"items: {report.unsuccessful()}")
+    for warning in report.warnings:
+        console.print(f"[yellow]{warning} (severity warn)[/]")
     for failure in report.failures:
         console.print(f"[red]{failure}[/]")
     for problem in report.source_problems:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -81,6 +82,7 @@ class RunReport:
     rows: dict[str, int] = field(default_factory=dict)  # asset -> rows written (summed over days)
     failures: list[str] = field(default_factory=list)
     checks: dict[str, bool] = field(default_factory=dict)  # "asset:check" -> passed
+    warnings: list[str] = field(default_factory=list)  # failed checks of severity warn: reported, not failures
     days: list[date] = field(default_factory=list)
     runs: int = 0
     source_problems: list[str] = field(default_factory=list)  # listings or APIs that could not be read
@@ -121,7 +123,8 @@ class RunReport:
         for evaluation in result.get_asset_check_evaluations():
             self.checks[f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"] = evaluation.passed
             if not evaluation.passed:
-                self.failures.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed")
+                failed = f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed"
+                (self.warnings if evaluation.severity == dg.AssetCheckSeverity.WARN else self.failures).append(failed)
         for event in result.all_events:
             if event.is_step_failure:
                 error = event.event_specific_data.error
@@ -173,7 +176,10 @@ def launch(instance: dg.DagsterInstance, resources: dict, keys: Iterable[dg.Asse
         asset_check_selection=checks, resolved_op_selection=None, op_selection=None, remote_job_origin=_origin(),
         job_code_origin=job.get_python_origin(), asset_graph=subset.asset_layer.asset_graph,
     )
-    return execute_run(job, run, instance)
+    # dagster-dbt echoes dbt's log to stdout (the UI keeps it as the step's stdout); a command line run reports
+    # the outcome itself, failures included.
+    with contextlib.redirect_stdout(io.StringIO()) if not keys.isdisjoint(MODELS) else contextlib.nullcontext():
+        return execute_run(job, run, instance)
 
 
 def _launch_unless_failed(report: "RunReport", instance: dg.DagsterInstance, resources: dict, keys: list[dg.AssetKey],

@@ -1,5 +1,2 @@
-"""SQL models, one per file: sql/<schema>/<name>.sql builds the DuckDB relation <schema>.<name>.
-
-staging/ models become views, marts/ models tables. A header of ``--`` comments documents the model: the
-first paragraph is the table comment, ``-- column: text`` lines are column comments.
-"""
+"""The dbt project of bilat's SQL models (dbt_project.yml here), installed as package data of ``bilat.sql``.
+Dagster loads it in bilat/assets/models.py."""

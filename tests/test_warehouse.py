@@ -6,7 +6,6 @@ import pyarrow as pa
 import pytest
 
 from bilat.warehouse.load import connect, replace_partitions, to_arrow
-from bilat.warehouse.models import SqlModel, discover_models
 from bilat.warehouse.schema import LATEST, TABLES, TABLES_BY_NAME, migrate
 
 
@@ -55,14 +54,6 @@ def test_migrations_are_recorded_and_document_every_column(tmp_path: Path):
     assert versions == [(v,) for v in range(1, LATEST + 1)]
     assert undocumented == []
     assert tables == len(TABLES)
-
-
-def test_sql_models_read_only_qualified_tables():
-    with pytest.raises(ValueError, match="unqualified"):
-        _ = SqlModel("marts", "bad", "select * from articles").reads
-    reads = {m.qualified: m.reads for m in discover_models()}
-    assert reads["marts.dyad_milestones"] == ("staging.dyad_events",)
-    assert "core.events" in reads["staging.dyad_events"]  # a CTE named like the table does not hide it
 
 
 def test_upgrading_an_old_warehouse_keeps_its_data(tmp_path: Path):

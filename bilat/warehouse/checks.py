@@ -1,5 +1,6 @@
-"""Integrity checks over the warehouse, as SQL that counts violations. The Dagster asset checks run these;
-so can anyone with a connection (``run_checks(con)``)."""
+"""Integrity checks over the tables the Python assets load, as SQL that counts violations. The Dagster asset
+checks run these; so can anyone with a connection (``run_checks(con)``). The SQL models are checked by their
+dbt tests."""
 
 from __future__ import annotations
 
@@ -66,13 +67,7 @@ CHECKS: tuple[Check, ...] = (
     _resolves("core.interactions", "source_id", "core.entities", "entity_id", "sources_resolve_to_entities"),
     _resolves("core.interactions", "target_id", "core.entities", "entity_id", "targets_resolve_to_entities"),
     *(_provenance(t) for t in SPANNED),
-    Check("covers_every_dyad", "marts.dyad_timeline",
-          "every dyad with interactions or dated events has rows in the timeline, and the timeline is not empty when there are articles.",
-          "SELECT actor_a, actor_b FROM staging.dyad_articles ANTI JOIN marts.dyad_timeline USING (actor_a, actor_b) "
-          "UNION ALL SELECT 'no rows', 'while core.articles has rows' WHERE (SELECT count(*) FROM marts.dyad_timeline) = 0 "
-          "AND (SELECT count(*) FROM core.interactions) > 0"),
-    Check("unique_dyad_month", "marts.dyad_timeline", "one row per dyad and month.",
-          "SELECT actor_a, actor_b, month FROM marts.dyad_timeline GROUP BY ALL HAVING count(*) > 1"),
+    # The SQL models' checks are their dbt tests (sql/models/*/_*.yml).
 )
 
 

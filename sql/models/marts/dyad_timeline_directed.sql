@@ -1,16 +1,5 @@
--- Interactions by who acted on whom, month by month: the directed view of each relationship
--- (marts.dyad_timeline is the undirected one).
--- source_id: Acting side (country code or organisation id).
--- target_id: Side acted upon.
--- month: First day of the month.
--- interactions: Interactions from source to target in the month.
--- cooperative: Those with a positive intensity.
--- conflictual: Those with a negative intensity.
--- balance: Mean intensity, -10 (hostile) to +10 (cooperative).
--- by_category: Interactions per PLOVER type.
--- articles: Distinct articles reporting them.
 with interactions as (
-    select * from staging.dyad_interactions
+    select * from {{ ref('dyad_interactions') }}
 ),
 
 category_counts as (

@@ -1,10 +1,5 @@
--- Dated events whose sentence names both sides of a dyad: one row per event reference and dyad. Only dates
--- precise to the month or day: a bare year says too little to place an event on a monthly timeline.
--- actor_a: First actor of the undirected dyad.
--- actor_b: Second actor of the undirected dyad.
--- month: First day of the month of the event date.
 with events as (
-    select * from core.events
+    select * from {{ source('core', 'events') }}
     where event_date is not null and date_precision in ('day', 'month') and len(actor_ids) >= 2
 ),
 
@@ -28,11 +23,12 @@ final as (
         p.description,
         p.start_char,
         p.end_char,
+        p.date_start_char,
         a.url,
         a.outlet,
         a.published_at
     from pairs as p
-    join core.articles as a using (article_id)
+    join {{ source('core', 'articles') }} as a using (article_id)
 )
 
 select * from final

@@ -1,14 +1,6 @@
--- Stories: an article and its syndicated copies (near-duplicates within a week) as one row, with how many
--- outlets carried it.
--- story_id: article_id of the story's earliest article.
--- title: Headline of that article.
--- first_published: Earliest publication time among the copies.
--- articles: Number of articles carrying the story.
--- outlets: Number of distinct outlets among them.
--- urls: The articles' URLs, earliest first.
 with articles as (
     select coalesce(story_id, article_id) as story_id, article_id, title, outlet, url, published_at
-    from core.articles
+    from {{ source('core', 'articles') }}
 ),
 
 final as (

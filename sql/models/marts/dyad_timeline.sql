@@ -1,22 +1,6 @@
--- The relationship between two actors month by month: how many interactions of which PLOVER type, how
--- cooperative or hostile they were, how many articles and outlets covered them, and the dated events of the
--- month. One row per undirected dyad and month that has coverage (interactions or dated events).
--- actor_a: First actor of the undirected dyad (country code or organisation id; alphabetically smaller).
--- actor_b: Second actor of the undirected dyad.
--- month: First day of the month.
--- interactions: Number of interactions coded for the dyad in the month.
--- cooperative: Interactions with a positive intensity.
--- conflictual: Interactions with a negative intensity.
--- balance: Mean intensity of the month's interactions, -10 (hostile) to +10 (cooperative); NULL without interactions.
--- by_category: Interactions per PLOVER type, e.g. {CONSULT: 2, AGREE: 1}.
--- articles: Distinct articles reporting interactions or events of the dyad in the month.
--- outlets: Distinct outlets among those articles.
--- milestones: Up to five dated events of the month, earliest first, as "YYYY-MM-DD (precision): sentence".
--- top_quotes: Up to three direct quotes with a known speaker from the month's most central articles, as "Speaker: “quote” <url>".
--- top_claims: Up to three quantities from those articles, as "figure — what it measures <url>".
 with interactions as (
     select actor_a, actor_b, month, category, intensity, article_id, outlet
-    from staging.dyad_interactions
+    from {{ ref('dyad_interactions') }}
 ),
 
 monthly_interactions as (
@@ -44,21 +28,23 @@ monthly_categories as (
 
 events as (
     select actor_a, actor_b, month, event_date, date_precision, description, article_id, outlet
-    from staging.dyad_events
+    from {{ ref('dyad_events') }}
 ),
 
 monthly_events as (
     select
         actor_a, actor_b, month,
-        -- the text starts with the date: ordering by it is earliest first, then by precision and wording
-        list_slice(list(distinct strftime(event_date, '%Y-%m-%d') || ' (' || date_precision || '): ' || description
-                        order by strftime(event_date, '%Y-%m-%d') || ' (' || date_precision || '): ' || description), 1, 5) as milestones
-    from events
+        list_slice(list(milestone order by milestone), 1, 5) as milestones
+    from (
+        select distinct actor_a, actor_b, month,
+            strftime(event_date, '%Y-%m-%d') || ' (' || date_precision || '): ' || description as milestone
+        from events
+    )
     group by all
 ),
 
 central_articles as (
-    select d.*, a.url from staging.dyad_articles d join core.articles a using (article_id)
+    select d.*, a.url from {{ ref('dyad_articles') }} d join {{ source('core', 'articles') }} a using (article_id)
 ),
 
 ranked_quotes as (
@@ -67,8 +53,8 @@ ranked_quotes as (
         e.name || ': “' || q.text || '” <' || c.url || '>' as quote,
         row_number() over (partition by c.actor_a, c.actor_b, c.month order by c.weight desc, q.article_id, q.start_char) as rank
     from central_articles c
-    join core.quotes q using (article_id)
-    join core.entities e on e.entity_id = q.speaker_id
+    join {{ source('core', 'quotes') }} q using (article_id)
+    join {{ source('core', 'entities') }} e on e.entity_id = q.speaker_id
     where q.kind = 'direct'
 ),
 
@@ -78,7 +64,7 @@ ranked_claims as (
         q.surface || ' — ' || q.measures || ' <' || c.url || '>' as claim,
         row_number() over (partition by c.actor_a, c.actor_b, c.month order by c.weight desc, q.article_id, q.start_char) as rank
     from central_articles c
-    join core.quantities q using (article_id)
+    join {{ source('core', 'quantities') }} q using (article_id)
     where q.unit not in ('days', 'months', 'years', 'hours')  -- durations are context, not claims
 ),
 
@@ -116,7 +102,7 @@ final as (
         k.by_category,
         c.articles,
         c.outlets,
-        list_sort(coalesce(e.milestones, [])) as milestones,
+        coalesce(e.milestones, []) as milestones,
         coalesce(s.top_quotes, []) as top_quotes,
         coalesce(s.top_claims, []) as top_claims
     from monthly_coverage as c

@@ -1,0 +1,36 @@
+with reports as (
+    select * from {{ ref('dyad_events') }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by actor_a, actor_b, event_date, date_precision
+            order by published_at nulls last, length(description), description, article_id
+        ) as report_rank,
+        -- an article may date the same event twice: each URL once, at its first report
+        row_number() over (
+            partition by actor_a, actor_b, event_date, date_precision, url order by published_at nulls last
+        ) as url_rank
+    from reports
+),
+
+final as (
+    select
+        actor_a,
+        actor_b,
+        event_date,
+        date_precision,
+        any_value(description) filter (where report_rank = 1) as description,
+        count(distinct article_id) as sources,
+        count(distinct outlet) as outlets,
+        min(published_at) as first_reported,
+        max(published_at) as last_reported,
+        list(url order by published_at nulls last, url) filter (where url_rank = 1) as urls
+    from ranked
+    group by actor_a, actor_b, event_date, date_precision
+)
+
+select * from final
+order by actor_a, actor_b, event_date, date_precision

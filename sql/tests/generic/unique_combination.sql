@@ -1,0 +1,7 @@
+{# One row per combination of the given columns (a composite key). NULLs compare equal, as in GROUP BY. #}
+{% test unique_combination(model, columns) %}
+select {{ columns | join(', ') }}, count(*) as n
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}
