@@ -167,7 +167,7 @@ sources:
 def test_tracking_parameter_variants_in_one_feed_each_end_in_raw_discovered(tmp_path):
     """Three items of one feed are one article under three URLs: one is fetched, the two variants are
     accounted as duplicates of it (they used to vanish when raw.listings kept one row per canonical URL)."""
-    from datetime import date
+    from datetime import timedelta
 
     from bilat import stages
     from bilat.rawstore import RawStore
@@ -188,7 +188,8 @@ def test_tracking_parameter_variants_in_one_feed_each_end_in_raw_discovered(tmp_
         with connect(tmp_path / "w.duckdb") as con:
             for _ in range(2):  # a second refresh keeps the variants
                 stages.refresh_listings_stage(con, specs, store)
-            stage = stages.collect_raw(con, specs, store, date(2023, 8, 9), date(2023, 8, 10))
+            ((day,),) = con.execute("SELECT DISTINCT partition_date FROM raw.listings").fetchall()  # the collection day
+            stage = stages.collect_raw(con, specs, store, day, day + timedelta(days=1))
             listed = con.execute("SELECT url, variants FROM raw.listings").fetchall()
             discovered = dict(con.execute("SELECT url, outcome FROM raw.discovered").fetchall())
     assert listed == [(urls[1], sorted([urls[0], urls[2]]))]  # the canonical URL is the one kept
