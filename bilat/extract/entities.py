@@ -769,8 +769,9 @@ def unify_people(findings: EntityFindings) -> EntityFindings:
     people = {eid: e for eid, e in findings.entities.items() if e.kind == "person"}
     words = {eid: _words(e.name) for eid, e in people.items()}
     target: dict[str, str] = {}
+    named = _named_bodies(findings)
     for eid, entity in findings.entities.items():
-        if entity.kind not in {"person", "organization"} or eid in _GAZETTEER_IDS(findings):
+        if entity.kind not in {"person", "organization"} or eid in named:
             continue
         short = _words(_untitled(entity.name))
         if entity.kind == "organization" and len(short) != 1:
@@ -788,6 +789,6 @@ def unify_people(findings: EntityFindings) -> EntityFindings:
     )
 
 
-def _GAZETTEER_IDS(findings: EntityFindings) -> set[str]:  # noqa: N802
+def _named_bodies(findings: EntityFindings) -> set[str]:
     """Bodies the gazetteer or the rules named with a known id are never someone's surname."""
     return {m.entity_id for m in findings.mentions if m.method == "gazetteer" and not m.entity_id.startswith("person:")}
