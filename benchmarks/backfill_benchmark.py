@@ -53,9 +53,7 @@ def direct_work(days: list[date], tmp: Path) -> float:
             start, end = day, date.fromordinal(day.toordinal() + 1)
             stages.collect_raw(con, default_sources(), store, start, end)
             stages.parse_articles(con, store, start, end)
-            stages.extract_entity_mentions(con, start, end)
-            stages.extract_claims_stage(con, start, end)
-            stages.extract_interactions_stage(con, start, end)
+            stages.extract_window(con, start, end)
         run_checks(con)
     # the SQL models and their tests, as the sql_models asset runs them
     project = REPO / "sql"

@@ -85,3 +85,29 @@ def dagster_home() -> Path | None:
 def data_file(*parts: str) -> Path:
     """A data file shipped in bilat/data (gazetteers, ontology scores)."""
     return Path(str(resources.files("bilat").joinpath("data", *parts)))
+
+
+#: Parsing and extraction of a window run as tasks of BATCH_SIZE documents ($BILAT_BATCH_SIZE); a window of
+#: one batch or less runs in the calling process (starting workers would cost more than it saves).
+BATCH_SIZE = 200
+
+
+def worker_count() -> int:
+    """Worker processes for parsing and extraction: $BILAT_WORKERS, else one per core (1 runs them in this process)."""
+    configured = os.environ.get("BILAT_WORKERS", "").strip()
+    return max(1, int(configured)) if configured else max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def batch_size() -> int:
+    return max(1, int(os.environ.get("BILAT_BATCH_SIZE") or BATCH_SIZE))
+
+
+def cluster_address() -> str | None:
+    """A Dask scheduler to run the tasks on instead of local processes ($BILAT_CLUSTER, e.g. tcp://10.0.0.5:8786)."""
+    return os.environ.get("BILAT_CLUSTER", "").strip() or None
+
+
+def handoff_store() -> str:
+    """Where tasks leave their rows as Parquet for the one loader: $BILAT_HANDOFF (a folder, or an fsspec URL such
+    as s3://bucket/bilat-handoff that every worker can reach), else handoff/ beside the warehouse file."""
+    return os.environ.get("BILAT_HANDOFF", "").strip() or str(warehouse_path().parent / "handoff")

@@ -7,40 +7,26 @@ The Dagster assets and the command line call these and nothing else, so there is
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
 
 from bilat.collect import collect_window, refresh_listings
-from bilat.extract.entities import EntityFindings
-from bilat.extract.gazetteer import default_gazetteer
-from bilat.extract.interactions import actor_of
-from bilat.extract.ner import load_recognizer, model_stamp
-from bilat.extract.pipeline import ArticleText, Claims, extract_claims, extract_entities, extract_interactions
 from bilat.fetch import dedup
-from bilat.fetch.urls import canonicalize_url
-from bilat.parse.article import ParseError, parse_article
-from bilat.rawstore import DamagedBlob, RawStore
-from bilat.settings import EXTRACTOR_VERSION, ner_model
+from bilat.rawstore import RawStore
+from bilat.settings import ner_model
 from bilat.sources.config import SourceSpec
 from bilat.warehouse.load import append, read_rows, replace_partitions, to_arrow, upsert, upsert_listings
 from bilat.warehouse.schema import TABLES_BY_NAME
-
-Progress = Callable[[Iterable], Iterable]
-
-
-def _no_progress(items: Iterable) -> Iterable:
-    return items
-
+from bilat.tasks import EXTRACTED_TABLES, SEQ, extract_batch, parse_batch
+from bilat.workers import Engine, Handoff
 
 PREVIEW_ROWS = 10
 STORY_WINDOW = timedelta(days=7)  # syndicated copies appear within days of each other
-PREVIEW_SKIP = {"text", "partition_date", "extractor_version", "gazetteer_version", "sentence_index", "minhash", "text_hash"}  # long or repeated on every row
+PREVIEW_SKIP = {"_seq", "text", "partition_date", "extractor_version", "gazetteer_version", "sentence_index", "minhash", "text_hash"}  # long or repeated on every row
 
 
 @dataclass
@@ -58,21 +44,18 @@ class StageResult:
         self.previews[name] = batch.select(columns).slice(0, PREVIEW_ROWS).to_pylist()
 
 
-def _window_articles(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[dict]:
-    return read_rows(
-        con,
-        "SELECT article_id, text, published_at, partition_date FROM core.articles "
-        "WHERE partition_date >= ? AND partition_date < ? ORDER BY article_id",
-        [start, end],
-    )
-
-
-def _load(con, start, end, rows_by_table: dict[str, list], result: StageResult | None = None) -> StageResult:
-    """Replace the window's rows of each table; the result carries counts and previews."""
+def _load(con, start, end, tables: dict[str, list | pa.Table | str], result: StageResult | None = None,
+          refreshed: dict[str, pa.Table | str] | None = None) -> StageResult:
+    """Replace the window's rows of each table (rows, an Arrow table, or a query over the handoff store's files)
+    and add or refresh the rows of ``refreshed`` (global tables), in one transaction; the result carries
+    counts and previews."""
     result = result or StageResult()
-    batches = {name: to_arrow(TABLES_BY_NAME[name], rows) for name, rows in rows_by_table.items()}
-    for name, written in replace_partitions(con, start, end, batches).items():
-        result.add(name, batches[name], written)
+    as_source = {name: to_arrow(TABLES_BY_NAME[name], rows) if isinstance(rows, list) else rows for name, rows in tables.items()}
+    refreshed = refreshed or {}
+    previews = {name: source if isinstance(source, pa.Table) else con.sql(f"SELECT * FROM ({source}) LIMIT {PREVIEW_ROWS}").to_arrow_table()
+                for name, source in {**as_source, **refreshed}.items()}
+    for name, written in replace_partitions(con, start, end, as_source, refreshed).items():
+        result.add(name, previews[name], written)
     return result
 
 
@@ -98,55 +81,65 @@ def collect_raw(con, specs: list[SourceSpec], store: RawStore, start: date, end:
     return result
 
 
-def parse_articles(con, store: RawStore, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
-    """Parse every raw document of the window; each ends parsed, duplicate or quarantined with a reason."""
+def parse_articles(con, store: RawStore, start: date, end: date) -> StageResult:
+    """Parse every raw document of the window; each ends parsed, duplicate or quarantined with a reason.
+
+    Pages are parsed in tasks (bilat.tasks.parse_batch, run where bilat.workers says); which copy is kept, and
+    the story each article joins, is decided here in the window's order, so any number of workers gives the
+    same rows as one."""
     docs = read_rows(
         con,
-        "SELECT * FROM raw.documents WHERE partition_date >= ? AND partition_date < ? ORDER BY published_at NULLS LAST, url",
+        "SELECT doc_id, url, source, published_at, date_source, partition_date, content_hash, error FROM raw.documents "
+        "WHERE partition_date >= ? AND partition_date < ? ORDER BY published_at NULLS LAST, url",
         [start, end],
     )
-    articles, outcomes, by_text, by_page = [], [], {}, {}
-    for doc in progress(docs):
-        outcome = {"doc_id": doc["doc_id"], "url": doc["url"], "partition_date": doc["partition_date"], "article_id": None, "reason": None}
-        if doc["error"] or not doc["content_hash"]:
-            outcomes.append({**outcome, "outcome": "quarantined", "reason": doc["error"] or "empty body"})
-            continue
-        try:
-            article = parse_article(
-                store.get(doc["content_hash"]), doc_id=doc["doc_id"], url=doc["url"], source=doc["source"],
-                published_at=doc["published_at"], date_source=doc["date_source"], partition_date=doc["partition_date"],
-            )
-        except (ParseError, DamagedBlob) as exc:  # a damaged raw body is quarantined, never parsed as another's
-            outcomes.append({**outcome, "outcome": "quarantined", "reason": str(exc)})
-            continue
-        except Exception as exc:  # noqa: BLE001 - whatever one page does to the parser, the others go on
-            outcomes.append({**outcome, "outcome": "quarantined", "reason": f"parser error: {type(exc).__name__}: {exc}"[:500]})
-            continue
-        page = canonicalize_url(article.canonical_url or article.url)
-        if page in by_page:  # a mirror or tracking-parameter copy naming the same page as its own
-            outcomes.append({**outcome, "outcome": "duplicate", "article_id": by_page[page], "reason": "same canonical URL as an earlier article"})
-            continue
-        if article.text_hash in by_text:  # the same text under another URL: keep the earliest
-            outcomes.append({**outcome, "outcome": "duplicate", "article_id": by_text[article.text_hash], "reason": "same text as an earlier article"})
-            continue
-        by_text[article.text_hash] = by_page[page] = article.article_id
-        articles.append({**asdict(article), "outlet": urlsplit(article.url).hostname, "extractor_version": EXTRACTOR_VERSION})
-        outcomes.append({**outcome, "outcome": "parsed", "article_id": article.article_id})
-    _assign_stories(con, articles, start, end)
-    tally = {k: sum(1 for o in outcomes if o["outcome"] == k) for k in ("parsed", "duplicate", "quarantined")}
-    return _load(con, start, end, {"core.articles": articles, "core.document_outcomes": outcomes}, StageResult(outcomes=tally))
+    for seq, doc in enumerate(docs):
+        doc[SEQ] = seq
+    engine, handoff = Engine.configured(), Handoff.new(f"parse-{start}")
+    size = engine.batch_size
+    batches = [(n, docs[i:i + size], str(store.root), handoff.url) for n, i in enumerate(range(0, len(docs), size))]
+    try:
+        outcomes, kept, by_text, by_page = [], [], {}, {}
+        for summaries in engine.map(parse_batch, batches, len(batches)):
+            for parsed in summaries:
+                doc = docs[parsed[SEQ]]
+                outcome = {"doc_id": doc["doc_id"], "url": doc["url"], "partition_date": doc["partition_date"], "article_id": None, "reason": None}
+                if parsed["outcome"] == "quarantined":
+                    outcomes.append({**outcome, "outcome": "quarantined", "reason": parsed["reason"]})
+                elif parsed["page"] in by_page:  # a mirror or tracking-parameter copy naming the same page as its own
+                    outcomes.append({**outcome, "outcome": "duplicate", "article_id": by_page[parsed["page"]], "reason": "same canonical URL as an earlier article"})
+                elif parsed["text_hash"] in by_text:  # the same text under another URL: keep the earliest
+                    outcomes.append({**outcome, "outcome": "duplicate", "article_id": by_text[parsed["text_hash"]], "reason": "same text as an earlier article"})
+                else:
+                    by_text[parsed["text_hash"]] = by_page[parsed["page"]] = parsed["article_id"]
+                    kept.append(parsed)
+                    outcomes.append({**outcome, "outcome": "parsed", "article_id": parsed["article_id"]})
+        files = handoff.files("core.articles")
+        stories = _assign_stories(con, kept, files, start, end)
+        con.register("kept_articles", pa.table({SEQ: pa.array([k[SEQ] for k in kept], pa.int64()), "story_id": pa.array(stories, pa.string())}))
+        articles = (f"SELECT a.* REPLACE (k.story_id AS story_id) FROM read_parquet({_files_sql(files)}) a JOIN kept_articles k USING ({SEQ}) ORDER BY {SEQ}"
+                    if files else to_arrow(TABLES_BY_NAME["core.articles"], []))
+        tally = {k: sum(1 for o in outcomes if o["outcome"] == k) for k in ("parsed", "duplicate", "quarantined")}
+        result = _load(con, start, end, {"core.articles": articles, "core.document_outcomes": to_arrow(TABLES_BY_NAME["core.document_outcomes"], outcomes)},
+                       StageResult(outcomes=tally))
+        con.unregister("kept_articles")
+        return result
+    finally:
+        handoff.remove()
 
 
-def _assign_stories(con, articles: list[dict], start: date, end: date) -> None:
-    """Link syndicated copies: articles published within STORY_WINDOW of each other, most of the shorter one's
-    text contained in the longer (bilat.fetch.dedup), share the story_id of the earliest, whether it is in this
-    window or in another partition. Each article keeps its MinHash signature, so later windows find it without
-    rehashing."""
-    sets = [dedup.shingles(a["text"]) for a in articles]
-    signatures = [dedup.signature(s) for s in sets]
-    for article, sig in zip(articles, signatures):
-        article["minhash"] = dedup.to_bytes(sig) if sig is not None else None
-    published = [a["published_at"] for a in articles if a["published_at"]]
+def _files_sql(files: list[str]) -> str:
+    """A list of file names as a DuckDB list literal."""
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+
+
+def _assign_stories(con, kept: list[dict], files: list[str], start: date, end: date) -> list[str]:
+    """The story_id of each kept article: syndicated copies (published within STORY_WINDOW of each other, most
+    of the shorter one's text contained in the longer, see bilat.fetch.dedup) share the story_id of the
+    earliest, whether it is in this window or in another partition. Signatures were worked out by the tasks;
+    texts are read back only for the candidates."""
+    signatures = [dedup.from_bytes(k["minhash"]) if k["minhash"] else None for k in kept]
+    published = [k["published_at"] for k in kept if k["published_at"]]
     # partitions are collection days: the neighbours are the articles of other partitions published near these
     neighbours = read_rows(
         con,
@@ -158,114 +151,59 @@ def _assign_stories(con, articles: list[dict], start: date, end: date) -> None:
     # an article loaded before signatures were kept is hashed from its text
     neighbour_sigs = [dedup.from_bytes(n["minhash"]) if n["minhash"] else dedup.signature(dedup.shingles(n["text"] or ""))
                       for n in neighbours]
-    ids = [n["article_id"] for n in neighbours] + [a["article_id"] for a in articles]
+    ids = [n["article_id"] for n in neighbours] + [k["article_id"] for k in kept]
+    old = len(neighbours)
 
     def shingles_of(indexes: list[int]) -> dict[int, frozenset[str]]:
-        wanted = [ids[i] for i in indexes if i < len(neighbours)]  # only the neighbours that are candidates are read
-        texts = dict(con.execute("SELECT article_id, text FROM core.articles WHERE article_id IN (SELECT unnest(?))", [wanted]).fetchall()) if wanted else {}
-        return {i: sets[i - len(neighbours)] if i >= len(neighbours) else dedup.shingles(texts.get(ids[i]) or "") for i in indexes}
+        wanted_old = [ids[i] for i in indexes if i < old]
+        wanted_new = [kept[i - old][SEQ] for i in indexes if i >= old]
+        texts = dict(con.execute("SELECT article_id, text FROM core.articles WHERE article_id IN (SELECT unnest(?))", [wanted_old]).fetchall()) if wanted_old else {}
+        new_texts = dict(con.execute(f"SELECT {SEQ}, text FROM read_parquet({_files_sql(files)}) WHERE {SEQ} IN (SELECT unnest(?))",
+                                     [wanted_new]).fetchall()) if wanted_new else {}
+        return {i: dedup.shingles((texts.get(ids[i]) if i < old else new_texts.get(kept[i - old][SEQ])) or "") for i in indexes}
 
-    roots = dedup.cluster_signatures(ids, neighbour_sigs + signatures, shingles_of, first_new=len(neighbours))
+    roots = dedup.cluster_signatures(ids, neighbour_sigs + signatures, shingles_of, first_new=old)
     known_story = {n["article_id"]: n["story_id"] or n["article_id"] for n in neighbours}
-    for article in articles:
-        root = roots[article["article_id"]]
-        article["story_id"] = known_story.get(root, root)
+    return [known_story.get(roots[k["article_id"]], roots[k["article_id"]]) for k in kept]
 
 
-def _article_text(row: dict) -> ArticleText:
-    published = row["published_at"].date() if row["published_at"] else None
-    return ArticleText.of(row["text"], published)
+def extract_window(con, start: date, end: date) -> StageResult:
+    """Entities, claims and interactions of every article of the window, in tasks of a batch of articles
+    (bilat.tasks.extract_batch, run where bilat.workers says), loaded in one transaction: the partitioned
+    tables' window replaced, the global entities and aliases added or refreshed. An article the rules fail on
+    is left out and named in the problems (its rows are missing, the others' are not)."""
+    engine, model, handoff = Engine.configured(), ner_model(), Handoff.new(f"extract-{start}")
+    size = engine.batch_size
+    window = [start, end]
+    [(total,)] = con.execute("SELECT count(*) FROM core.articles WHERE partition_date >= ? AND partition_date < ?", window).fetchall()
+    # streamed, on a cursor of its own: the caller holds a few batches of text at a time, however large the window
+    cursor = con.cursor()
+    reader = cursor.sql(
+        "SELECT article_id, text, published_at, partition_date FROM core.articles "
+        "WHERE partition_date >= ? AND partition_date < ? ORDER BY article_id", params=window).to_arrow_reader(size)
 
+    def batches() -> Iterator[tuple]:
+        seq = 0
+        for number, batch in enumerate(reader):
+            rows = batch.to_pylist()
+            for row in rows:
+                row[SEQ], seq = seq, seq + 1
+            yield number, rows, model, handoff.url
 
-@dataclass
-class _Extracted:
-    row: dict
-    article: ArticleText
-    entities: EntityFindings
-    claims: Claims
-    stamp: dict  # provenance and versions every row of the article carries
+    try:
+        problems = [p for found in engine.map(extract_batch, batches(), -(-total // size)) for p in found]
+        files = {name: handoff.files(name) for name in EXTRACTED_TABLES}
 
+        def rows_of(name: str, select: str = "*", order: str = SEQ):
+            if not files[name]:
+                return to_arrow(TABLES_BY_NAME[name], [])
+            return f"SELECT {select} FROM read_parquet({_files_sql(files[name])}) ORDER BY {order}"
 
-# The three extraction stages of a run read the same articles, usually in one process: each article's entities
-# and claims are worked out once (keyed by its text and everything that shapes the result), not three times.
-_EXTRACTED: OrderedDict[tuple, tuple[EntityFindings, Claims]] = OrderedDict()
-_EXTRACTED_MAX = 2_000
-
-
-def _extract_window(con, start: date, end: date, progress: Progress, problems: list[str]) -> Iterator[_Extracted]:
-    """Each article of the window with its entities and claims; an article the rules fail on is left out and
-    named in ``problems`` (its rows are missing, the others' are not)."""
-    gaz, model = default_gazetteer(), ner_model()
-    recognizer = load_recognizer(model)  # no model unless $BILAT_NER_MODEL names one
-    for row in progress(_window_articles(con, start, end)):
-        article = _article_text(row)
-        key = (row["article_id"], row["text"], article.published, gaz.version, model, EXTRACTOR_VERSION)
-        if key in _EXTRACTED:
-            _EXTRACTED.move_to_end(key)
-        else:
-            try:
-                entities = extract_entities(article, gaz, recognizer)
-                _EXTRACTED[key] = (entities, extract_claims(article, entities))
-            except Exception as exc:  # noqa: BLE001 - one article never fails the window
-                problems.append(f"{row['article_id']}: extraction failed: {type(exc).__name__}: {exc}"[:500])
-                continue
-            if len(_EXTRACTED) > _EXTRACTED_MAX:
-                _EXTRACTED.popitem(last=False)
-        entities, claims = _EXTRACTED[key]
-        stamp = {"article_id": row["article_id"], "partition_date": row["partition_date"],
-                 "extractor_version": EXTRACTOR_VERSION + model_stamp(recognizer), "gazetteer_version": gaz.version}
-        yield _Extracted(row, article, entities, claims, stamp)
-
-
-def extract_entity_mentions(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
-    mentions, roles, entities, aliases, problems = [], [], {}, set(), []
-    for done in _extract_window(con, start, end, progress, problems):
-        found, stamp = done.entities, done.stamp
-        for m in found.mentions:
-            mentions.append({**asdict(m), **stamp, "start_char": m.start, "end_char": m.end})
-            aliases.add((m.entity_id, m.surface))
-        for r in found.roles:
-            roles.append({**asdict(r), **stamp, "observed_on": done.article.published, "start_char": r.start, "end_char": r.end})
-        for entity in found.entities.values():
-            entities[entity.entity_id] = entity
-            aliases.update((entity.entity_id, a) for a in (entity.name, *entity.aliases))
-    result = _load(con, start, end, {"core.mentions": mentions, "core.roles": roles}, StageResult(problems=problems))
-    # Entities are global, not partitioned: new ones are added, known ones refreshed.
-    for name, rows in (("core.entities", [asdict(e) for e in entities.values()]),
-                       ("core.entity_aliases", [{"entity_id": e, "alias": a} for e, a in sorted(aliases)])):
-        batch = to_arrow(TABLES_BY_NAME[name], rows)
-        result.add(name, batch, upsert(con, name, batch))
-    return result
-
-
-def extract_claims_stage(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
-    quotes, quantities, events, problems = [], [], [], []
-    for done in _extract_window(con, start, end, progress, problems):
-        found, claims, stamp = done.entities, done.claims, done.stamp
-        quotes += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quotes]
-        quantities += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quantities]
-        role_country = {r.person_id: r.country_code for r in found.roles if r.country_code}
-        actors_by_sentence: dict[int, set[str]] = {}
-        for m in found.mentions:
-            actor, is_place = actor_of(m.entity_id, found, role_country)
-            if actor and not is_place:
-                actors_by_sentence.setdefault(m.sentence_index, set()).add(actor)
-        events += [
-            {**asdict(e), **stamp, "date_precision": e.precision, "start_char": e.start, "end_char": e.end,
-             "date_start_char": e.date_start, "date_end_char": e.date_end,
-             "actor_ids": sorted(actors_by_sentence.get(e.sentence_index, ()))}
-            for e in claims.events
-        ]
-    return _load(con, start, end, {"core.quotes": quotes, "core.quantities": quantities, "core.events": events}, StageResult(problems=problems))
-
-
-def extract_interactions_stage(con, start: date, end: date, progress: Progress = _no_progress) -> StageResult:
-    interactions, problems = [], []
-    for done in _extract_window(con, start, end, progress, problems):
-        try:
-            found = extract_interactions(done.article, done.entities, done.claims.events, done.claims.quotes)
-        except Exception as exc:  # noqa: BLE001 - one article never fails the window
-            problems.append(f"{done.row['article_id']}: interaction coding failed: {type(exc).__name__}: {exc}"[:500])
-            continue
-        interactions += [{**asdict(i), **done.stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end} for i in found]
-    return _load(con, start, end, {"core.interactions": interactions}, StageResult(problems=problems))
+        partitioned = {name: rows_of(name) for name in EXTRACTED_TABLES if name not in ("core.entities", "core.entity_aliases")}
+        # the same entity found in several articles: the last article's reading wins, as it would in one pass
+        refreshed = {"core.entities": rows_of("core.entities", "DISTINCT ON (entity_id) *", f"entity_id, {SEQ} DESC"),
+                     "core.entity_aliases": rows_of("core.entity_aliases", "DISTINCT entity_id, alias", "entity_id, alias")}
+        return _load(con, start, end, partitioned, StageResult(problems=problems), refreshed)
+    finally:
+        cursor.close()
+        handoff.remove()

@@ -27,7 +27,7 @@ from dagster._core.storage.tags import PARTITION_NAME_TAG
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 from filelock import FileLock
 
-from bilat.assets.extraction import claims, entity_mentions, interactions
+from bilat.assets.extraction import extraction
 from bilat.assets.ingest import parsed_articles, raw_listings
 from bilat.assets.models import sql_model_assets
 from bilat.collect import LISTING_KINDS
@@ -41,7 +41,7 @@ from bilat.sources.config import ArchiveSpec, GdeltSpec
 from bilat.warehouse.publish import publish
 from bilat.warehouse.schema import TABLES_BY_NAME
 
-DERIVE = (parsed_articles, entity_mentions, claims, interactions)  # everything after the raw store
+DERIVE = (parsed_articles, extraction)  # everything after the raw store
 RUN_LOCK_TIMEOUT_S = 3600
 
 

@@ -154,7 +154,7 @@ def test_after_sigkill_at_any_tested_point_the_next_run_completes_on_its_own(ref
     _, expected = reference
     where = place(tmp_path)
     # 1. killed while a day's extraction holds the warehouse pool: the stuck-forever case
-    first, _ = kill_when(where, "entity_mentions")
+    first, _ = kill_when(where, "extraction")
     assert first.returncode == -signal.SIGKILL
     with where_instance(where) as instance:
         [stuck] = instance.get_runs(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))

@@ -51,24 +51,39 @@ def to_arrow(table: Table, rows: Sequence[Mapping | object]) -> pa.Table:
 
 
 def replace_partitions(
-    con: duckdb.DuckDBPyConnection, start: date, end: date, tables: Mapping[str, pa.Table]
+    con: duckdb.DuckDBPyConnection, start: date, end: date, tables: Mapping[str, pa.Table | str],
+    refreshed: Mapping[str, pa.Table | str] | None = None,
 ) -> dict[str, int]:
-    """Delete the rows of [start, end) from each table and insert the new ones, all in one transaction."""
+    """Delete the rows of [start, end) from each table of ``tables`` and insert the new ones, and add or
+    replace by primary key the rows of ``refreshed`` (tables not partitioned by day), all in one transaction.
+    New rows are an Arrow table or the text of a query (over the handoff store's Parquet files, say) with the
+    table's columns by name."""
     counts = {}
     con.execute("BEGIN")
     try:
-        for name, batch in tables.items():
-            table = TABLES_BY_NAME[name]
+        for name, source in tables.items():
             con.execute(f"DELETE FROM {name} WHERE partition_date >= ? AND partition_date < ?", [start, end])
-            con.register("incoming_batch", batch)
-            con.execute(f"INSERT INTO {name} ({', '.join(table.arrow_schema().names)}) SELECT * FROM incoming_batch")
-            con.unregister("incoming_batch")
-            counts[name] = batch.num_rows
+            counts[name] = _insert(con, f"INSERT INTO {name}", TABLES_BY_NAME[name], source)
+        for name, source in (refreshed or {}).items():
+            counts[name] = _insert(con, f"INSERT OR REPLACE INTO {name}", TABLES_BY_NAME[name], source)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return counts
+
+
+def _insert(con: duckdb.DuckDBPyConnection, verb: str, table: Table, source: pa.Table | str) -> int:
+    columns = ", ".join(table.arrow_schema().names)
+    if isinstance(source, str):
+        [(written,)] = con.execute(f"{verb} ({columns}) SELECT {columns} FROM ({source})").fetchall()
+        return written
+    con.register("incoming_batch", source)
+    try:
+        con.execute(f"{verb} ({columns}) SELECT {columns} FROM incoming_batch")
+    finally:
+        con.unregister("incoming_batch")
+    return source.num_rows
 
 
 def upsert(con: duckdb.DuckDBPyConnection, name: str, batch: pa.Table) -> int:

@@ -54,8 +54,7 @@ def hostile(tmp_path_factory) -> HostileRun:
                 end = day + timedelta(days=1)
                 collected.append(stages.collect_raw(con, specs, store, day, end))
                 parsed.append(stages.parse_articles(con, store, day, end))
-                extracted += [stages.extract_entity_mentions(con, day, end), stages.extract_claims_stage(con, day, end),
-                              stages.extract_interactions_stage(con, day, end)]
+                extracted.append(stages.extract_window(con, day, end))
         yield HostileRun(site, database, listing, collected, parsed, extracted, time.perf_counter() - began)
     finally:
         stop_site(site)
