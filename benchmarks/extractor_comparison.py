@@ -25,8 +25,8 @@ found (of the pages that show one); on the bundled pages, how often the text sti
 
 Every extractor's text goes through bilat's own clean-up (bilat.parse.article._body_only: a leading headline,
 and what comes before a dateline in the first lines, dropped), as it would if bilat switched to it. The peer
-is trafilatura exactly as bilat calls it (checked against parse_article's text); a second trafilatura row,
-include_tables=True, shows what bilat's include_tables=False costs on a layout of tables. rs-trafilatura runs
+is trafilatura exactly as bilat calls it (checked against parse_article's text: tables left out unless the page
+has no text outside them); a second trafilatura row has tables always in. rs-trafilatura runs
 with its defaults and with favor_precision (bilat's setting for trafilatura), tables and comments off as
 bilat's; resiliparse with main_content=True. resiliparse has no metadata extractor: its title is the page's
 <title>, it finds no date or author.
@@ -55,7 +55,7 @@ import trafilatura
 
 from bilat.evaluate import voa_corpus
 from bilat.extract.text import DATELINE
-from bilat.parse.article import MIN_TEXT_CHARS, _TITLE_SUFFIX, _body_only, decode_page, parse_article
+from bilat.parse.article import MIN_TEXT_CHARS, _TITLE_SUFFIX, _body_only, _main_text, decode_page, parse_article
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools" / "corpus"))
@@ -87,14 +87,13 @@ class Extracted:
 
 # --------------------------------------------------------------------------- the extractors
 
-def trafilatura_extractor(include_tables: bool = False) -> Callable[[Page], Extracted]:
-    """include_tables=False is the call bilat.parse.article.parse_article makes (checked against it in main)."""
+def trafilatura_extractor(include_tables: bool | None = None) -> Callable[[Page], Extracted]:
+    """include_tables=None is the call bilat.parse.article.parse_article makes (checked against it in main):
+    tables left out, and taken in only when there is no text outside them (a page laid out in tables)."""
     def extract(page: Page) -> Extracted:
-        tree = lxml.html.fromstring(page.html)
-        doc = trafilatura.bare_extraction(
-            tree, url=page.url, with_metadata=True, include_comments=False, include_tables=include_tables,
-            favor_precision=True, date_extraction_params={"extensive_search": False},
-        )
+        doc = _main_text(lxml.html.fromstring(page.html), page.url, include_tables=bool(include_tables))
+        if include_tables is None and len(_body_only((doc.text if doc else "") or "", ((doc.title if doc else "") or "").strip())) < MIN_TEXT_CHARS:
+            doc = _main_text(lxml.html.fromstring(page.html), page.url, include_tables=True)
         if not doc:
             return Extracted("")
         return Extracted(doc.text or "", doc.title, doc.author, doc.date)
@@ -123,7 +122,7 @@ def resiliparse_extractor() -> Callable[[Page], Extracted]:
 
 
 def extractors() -> tuple[dict[str, Callable[[Page], Extracted]], list[str]]:
-    # the second row is not bilat's call: it shows what bilat's include_tables=False costs on a layout of tables
+    # the second row is not bilat's call: tables always in, which bilat does only on a page with no text outside them
     found, missing = {PEER: trafilatura_extractor(), "trafilatura include_tables": trafilatura_extractor(include_tables=True)}, []
     try:
         found["rs-trafilatura"] = rs_trafilatura_extractor()

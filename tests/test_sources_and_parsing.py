@@ -97,6 +97,20 @@ def test_boilerplate_is_removed_and_dateline_kept():
     assert article.title and "|" not in article.title
 
 
+def test_a_page_laid_out_in_tables_keeps_its_article():
+    # older news sites put the story in a layout table's cell; such a page must not be quarantined as empty (its
+    # navigation and footer cells may come with it: a few words of boilerplate cost less than a lost article)
+    paragraphs = [f"ANKARA — Paragraph {n} of the story says that the ministers of Turkey and the United States met on Monday "
+                  f"to discuss the air defence purchase, and that talks would go on in the coming weeks." for n in range(1, 5)]
+    cells = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = (f"<html><head><title>Talks go on | Old Wire</title></head><body><table width='100%'><tr><td class='nav'>"
+            f"<a href='/'>Home</a> | <a href='/world'>World</a></td></tr><tr><td class='story'><h1>Talks go on</h1>{cells}"
+            f"</td></tr><tr><td class='footer'>Copyright Old Wire. All rights reserved.</td></tr></table></body></html>").encode()
+    article = parse_article(page, doc_id="d", url="https://old.example/talks", source="s", published_at=None,
+                            date_source="fetch", partition_date=date(2024, 1, 1))
+    assert all(p[-40:] in article.text for p in paragraphs)
+
+
 def test_an_empty_page_is_a_parse_error_with_a_reason():
     with pytest.raises(ParseError, match="no article text"):
         parse_article(b"<html><body><nav>Home</nav></body></html>", doc_id="d", url="https://a.example/x", source="s",

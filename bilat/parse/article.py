@@ -116,6 +116,15 @@ def article_id(url: str) -> str:
     return stable_id("article", url)
 
 
+def _main_text(tree, url: str, include_tables: bool):
+    # The metadata gives title, author and site name; its date is not used (bilat.parse.dates dates documents),
+    # and htmldate's extensive search runs dateparser, which compiles every locale's patterns (~10 s cold).
+    return trafilatura.bare_extraction(
+        tree, url=url, with_metadata=True, include_comments=False, include_tables=include_tables, favor_precision=True,
+        date_extraction_params={"extensive_search": False},
+    )
+
+
 def parse_article(
     body: bytes,
     *,
@@ -129,19 +138,21 @@ def parse_article(
     refusal = not_text(body)
     if refusal:
         raise ParseError(refusal)
+    page = decode_page(body)
     try:
-        tree = lxml.html.fromstring(decode_page(body))
+        tree = lxml.html.fromstring(page)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ParseError(f"not parseable as HTML: {exc}") from exc
-    # The metadata gives title, author and site name; its date is not used (bilat.parse.dates dates documents),
-    # and htmldate's extensive search runs dateparser, which compiles every locale's patterns (~10 s cold).
     canonical_url = declared_url(tree, url)  # before trafilatura, which prunes the tree it is given
-    extracted = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True,
-        date_extraction_params={"extensive_search": False},
-    )
+    extracted = _main_text(tree, url, include_tables=False)
     title = (extracted.title or "").strip() if extracted else ""
     text = _body_only((extracted.text if extracted else "") or "", title)
+    if len(text) < MIN_TEXT_CHARS:
+        # An older site lays the whole page out in a table: with no text outside tables, the story is in one.
+        # (Elsewhere tables stay out: they are data boxes and navigation, not prose.)
+        extracted = _main_text(lxml.html.fromstring(page), url, include_tables=True)
+        title = (extracted.title or "").strip() if extracted else ""
+        text = _body_only((extracted.text if extracted else "") or "", title)
     if len(text) < MIN_TEXT_CHARS:
         raise ParseError(f"no article text found ({len(text)} characters of main text, at least {MIN_TEXT_CHARS} needed)")
     letters = sum(c.isalpha() for c in text)
