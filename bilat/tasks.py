@@ -7,7 +7,7 @@ loader must decide in that order (duplicates, stories) or report (problems).
 from __future__ import annotations
 
 import functools
-from dataclasses import asdict
+# rows are built from the findings' own __dict__ (vars): dataclasses.asdict deep-copies every field, a tenth of extraction
 from urllib.parse import urlsplit
 
 import pyarrow as pa
@@ -63,7 +63,7 @@ def parse_batch(batch_number: int, docs: list[dict], store_root: str, handoff: s
         minhash = dedup.to_bytes(sig) if sig is not None else None
         summary.update(outcome="parsed", article_id=article.article_id, text_hash=article.text_hash,
                        page=canonicalize_url(article.canonical_url or article.url), published_at=article.published_at, minhash=minhash)
-        articles.append({**asdict(article), "outlet": urlsplit(article.url).hostname, "extractor_version": EXTRACTOR_VERSION,
+        articles.append({**vars(article), "outlet": urlsplit(article.url).hostname, "extractor_version": EXTRACTOR_VERSION,
                          "minhash": minhash, SEQ: doc[SEQ]})
     Handoff(handoff).write("core.articles", batch_number, with_seq("core.articles", articles))
     return summaries
@@ -99,7 +99,7 @@ def extract_batch(batch_number: int, rows: list[dict], model: str | None, handof
         except Exception as exc:  # noqa: BLE001 - one article never fails the window
             problems.append(f"{row['article_id']}: interaction coding failed: {type(exc).__name__}: {exc}"[:500])
             continue
-        tables["core.interactions"] += [{**asdict(i), **stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end}
+        tables["core.interactions"] += [{**vars(i), **stamp, "cameo_code": i.cameo, "start_char": i.start, "end_char": i.end}
                                         for i in interactions]
     store = Handoff(handoff)
     for name, table_rows in tables.items():
@@ -110,19 +110,19 @@ def extract_batch(batch_number: int, rows: list[dict], model: str | None, handof
 def _entity_rows(tables: dict[str, list[dict]], found: EntityFindings, stamp: dict, article: ArticleText) -> None:
     seq, aliases = {SEQ: stamp[SEQ]}, set()
     for m in found.mentions:
-        tables["core.mentions"].append({**asdict(m), **stamp, "start_char": m.start, "end_char": m.end})
+        tables["core.mentions"].append({**vars(m), **stamp, "start_char": m.start, "end_char": m.end})
         aliases.add((m.entity_id, m.surface))
     for r in found.roles:
-        tables["core.roles"].append({**asdict(r), **stamp, "observed_on": article.published, "start_char": r.start, "end_char": r.end})
+        tables["core.roles"].append({**vars(r), **stamp, "observed_on": article.published, "start_char": r.start, "end_char": r.end})
     for entity in found.entities.values():
-        tables["core.entities"].append({**asdict(entity), **seq})
+        tables["core.entities"].append({**vars(entity), **seq})
         aliases.update((entity.entity_id, a) for a in (entity.name, *entity.aliases))
     tables["core.entity_aliases"] += [{"entity_id": e, "alias": a, **seq} for e, a in sorted(aliases)]
 
 
 def _claim_rows(tables: dict[str, list[dict]], found: EntityFindings, claims, stamp: dict) -> None:
-    tables["core.quotes"] += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quotes]
-    tables["core.quantities"] += [{**asdict(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quantities]
+    tables["core.quotes"] += [{**vars(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quotes]
+    tables["core.quantities"] += [{**vars(q), **stamp, "start_char": q.start, "end_char": q.end} for q in claims.quantities]
     role_country = {r.person_id: r.country_code for r in found.roles if r.country_code}
     actors_by_sentence: dict[int, set[str]] = {}
     for m in found.mentions:
@@ -130,7 +130,7 @@ def _claim_rows(tables: dict[str, list[dict]], found: EntityFindings, claims, st
         if actor and not is_place:
             actors_by_sentence.setdefault(m.sentence_index, set()).add(actor)
     tables["core.events"] += [
-        {**asdict(e), **stamp, "date_precision": e.precision, "start_char": e.start, "end_char": e.end,
+        {**vars(e), **stamp, "date_precision": e.precision, "start_char": e.start, "end_char": e.end,
          "date_start_char": e.date_start, "date_end_char": e.date_end,
          "actor_ids": sorted(actors_by_sentence.get(e.sentence_index, ()))}
         for e in claims.events
