@@ -220,7 +220,8 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
     gold_dates = annotations.get("dates") or []
 
     def same_date(g, e) -> bool:
-        strip = lambda t: fold(re.sub(r"^(?:on|in)\s+", "", t))  # noqa: E731
+        # the same expression however far its span reaches: "on Tuesday" / "Tuesday's" / "late Tuesday" are "Tuesday"
+        strip = lambda t: fold(re.sub(r"[’']s$", "", re.sub(r"^(?:(?:on|in)\s+)?(?:(?:early|late)\s+)?", "", t, flags=re.I)))  # noqa: E731
         value = str(g.get("date")) if g.get("date") else None
         same_text = "text" not in g or strip(g["text"]) == strip(e.date_text)  # the dev corpus annotates no text
         return same_text and value == (e.event_date.isoformat() if e.event_date else None) and g.get("precision") == e.precision

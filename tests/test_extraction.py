@@ -282,6 +282,14 @@ def test_a_range_is_one_date_at_its_first_day_or_year():
     assert _dates("Deaths rose from 88 in 2023 to 388 in 2024.", march) == [("in 2023", "2023-01-01", "year"), ("in 2024", "2024-01-01", "year")]
 
 
+def test_a_week_is_its_monday_with_precision_week():
+    friday = date(2025, 3, 14)  # the week of Monday 10 March
+    assert _dates("Trump last week issued a string of tariff decisions.", friday) == [("last week", "2025-03-03", "week")]
+    assert _dates("Lai's son was in Washington this week.", friday) == [("this week", "2025-03-10", "week")]
+    assert _dates("Rubio told VOA earlier this week that talks would go on.", friday) == [("earlier this week", "2025-03-10", "week")]
+    assert _dates("The envoys will meet next week.", date(2024, 12, 30)) == [("next week", "2025-01-06", "week")]  # a week across years
+
+
 def test_ago_counts_back_from_the_publication_date():
     december = date(2019, 12, 23)
     assert _dates("A year ago, the two sides met. Talks began 10 years ago.", december) == [

@@ -4,7 +4,7 @@ Full dates, and dates without a year (bare months, weekdays, "Oct. 10") resolved
 the last such date before it, unless the clause speaks of what is to come ("elections set for Oct. 10", "On
 Tuesday, Rubio will join", "until Friday", "pushed to Friday"; "said it would leave in February": the nearest);
 the expression keeps its words as written ("In April", "late last year", "Wednesday morning");
-relative expressions ("last month", "this year", "last week" as its month); dates given by reference to another
+relative expressions ("last month", "this year", "last week" as its Monday, precision ``week``); dates given by reference to another
 ("two days later", "the same day", "nine days after ISIS overran Mosul"). Without a publication date, relative
 expressions keep their text and no date."""
 
@@ -242,12 +242,8 @@ def resolve_date(m: re.Match, anchor: date | None, future: bool = False) -> tupl
             return date(anchor.year + shift, 1, 1), "year"
         if unit == "month":
             return _shift_months(anchor, shift), "month"
-        if unit == "week":  # the week, Monday to Sunday: its month when it lies in one ("nominated last week")
-            monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=shift)
-            sunday = monday + timedelta(days=6)
-            if (monday.year, monday.month) == (sunday.year, sunday.month):
-                return date(monday.year, monday.month, 1), "month"
-            return (date(monday.year, 1, 1), "year") if monday.year == sunday.year else (None, None)
+        if unit == "week":  # the week, Monday to Sunday, as its Monday ("nominated last week")
+            return anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=shift), "week"
         if unit.lower() in _WEEKDAYS:
             weekday = _WEEKDAYS[unit.lower()]
             if rel == "last":
@@ -315,9 +311,11 @@ def _step(base: tuple[date, str], unit: str, count: int) -> tuple[date | None, s
     day, precision = base
     unit = unit.rstrip("s")
     if unit in ("day", "week"):
+        if precision == "week" and unit == "week":  # "last week ... a week later"
+            return day + timedelta(weeks=count), "week"
         return (day + timedelta(days=count * (7 if unit == "week" else 1)), "day") if precision == "day" else (None, None)
     if unit == "month":
-        return (_shift_months(day, count), "month") if precision in ("day", "month") else (None, None)
+        return (_shift_months(day, count), "month") if precision in ("day", "week", "month") else (None, None)
     return date(day.year + count, 1, 1), "year"
 
 

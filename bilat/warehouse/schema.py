@@ -219,7 +219,7 @@ TABLES: tuple[Table, ...] = (
     Table("core", "events", "Dated references in articles: what happened when, dates normalised against the publication date.", (
         ARTICLE,
         C("event_date", "DATE", "First day of the period the date expression names; NULL when relative with no anchor."),
-        C("date_precision", "VARCHAR", "day | month | year; NULL when unresolved."),
+        C("date_precision", "VARCHAR", "day | week (the date is its Monday) | month | year; NULL when unresolved."),
         C("date_text", "VARCHAR", "The date expression as written (kept when it cannot be resolved)."),
         C("description", "VARCHAR", "The sentence stating the event."),
         C("actor_ids", "VARCHAR[]", "Actors named in that sentence (countries, organisations, armed groups)."),
@@ -239,7 +239,7 @@ TABLES: tuple[Table, ...] = (
         C("intensity", "DOUBLE", "Cooperation (+10) to conflict (-10) score of the type and mode (bilat/data/plover.yaml)."),
         C("cameo_code", "VARCHAR", "CAMEO root code the PLOVER type maps to."),
         C("occurred_on", "DATE", "When it happened: a date stated in the sentence, else the publication day."),
-        C("date_precision", "VARCHAR", "day | month | year."),
+        C("date_precision", "VARCHAR", "day | week (the date is its Monday) | month | year."),
         C("date_basis", "VARCHAR", "text (a date in the sentence) | publication (the article's date)."),
         C("hypothetical", "BOOLEAN", "True when the act is conditional, planned or only asked for (would, could, if, plans to, demanded that); announced acts (will) are not."),
         C("cue", "VARCHAR", "The words that signalled the interaction."),

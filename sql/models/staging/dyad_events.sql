@@ -1,6 +1,6 @@
 with events as (
     select * from {{ source('core', 'events') }}
-    where event_date is not null and date_precision in ('day', 'month') and len(actor_ids) >= 2
+    where event_date is not null and date_precision in ('day', 'week', 'month') and len(actor_ids) >= 2
 ),
 
 pairs as (
