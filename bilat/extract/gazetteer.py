@@ -86,7 +86,18 @@ class Gazetteer:
     def max_phrase(self) -> int:
         return max((len(k) for k in self.phrases), default=1)
 
+    @cached_property
+    def phrase_lengths(self) -> dict[str, tuple[int, ...]]:
+        """First token of each phrase -> the lengths of the phrases it starts, longest first (most tokens start
+        none, and the others few: matching tries only those)."""
+        lengths: dict[str, set[int]] = {}
+        for key in self.phrases:
+            if key:
+                lengths.setdefault(key[0], set()).add(len(key))
+        return {first: tuple(sorted(n, reverse=True)) for first, n in lengths.items()}
+
     def add(self, entity: Entity, aliases: list[str]) -> None:
+        self.__dict__.pop("phrase_lengths", None)  # worked out again from the new phrases when next needed
         self.entities[entity.entity_id] = entity
         for alias in aliases:
             for variant in _case_variants(alias):
@@ -96,9 +107,11 @@ class Gazetteer:
 
     def match(self, tokens: list[Token]) -> list[tuple[int, int, str]]:
         """Longest non-overlapping gazetteer matches as (first token, end token exclusive, entity id)."""
-        found, i, texts, longest = [], 0, [t.text for t in tokens], self.max_phrase
+        found, i, texts, lengths = [], 0, [t.text for t in tokens], self.phrase_lengths
         while i < len(texts):
-            for length in range(min(longest, len(texts) - i), 0, -1):
+            for length in lengths.get(texts[i], ()):
+                if i + length > len(texts):
+                    continue
                 entity_id = self.phrases.get(tuple(texts[i : i + length]))
                 if entity_id:
                     found.append((i, i + length, entity_id))

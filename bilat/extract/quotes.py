@@ -460,8 +460,12 @@ def add_unknown_speakers(text: str, sentences: SentenceIndex, findings: EntityFi
     lower_words = set(re.findall(r"\b[a-z][\w’'-]*\b", text))
     taken = [(m.start, m.end) for m in findings.mentions]
     found: dict[tuple[int, int], str] = {}
+    # both patterns need a word of attribution: most sentences have none, and the name pattern is slow to refuse
+    attributed = re.compile(rf"\b(?:{_ATTRIBUTION_VERBS}|said|says|added|according\sto)\b")
     for s_start, s_end in sentences.spans:
         sentence = text[s_start:s_end]
+        if not attributed.search(sentence):
+            continue
         for pattern in (verb_first, name_first):
             for match in pattern.finditer(sentence):
                 if pattern is name_first and not _OPENS_SUBJECT.search(sentence, 0, match.start()):
