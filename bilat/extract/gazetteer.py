@@ -123,12 +123,32 @@ class Gazetteer:
 
     def lookup_lower(self, table: dict[tuple[str, ...], str], tokens: list[Token], i: int, longest: int = 8) -> tuple[int, str] | None:
         """Longest case-insensitive match of a title table at token i, as (end token, canonical)."""
-        lowered = [t.text.lower() for t in tokens[i : i + longest]]
-        for length in range(len(lowered), 0, -1):
-            canonical = table.get(tuple(lowered[:length]))
-            if canonical:
-                return i + length, canonical
+        if i >= len(tokens):
+            return None
+        for length in _lengths_by_first_word(table).get(tokens[i].text.lower(), ()):
+            if length <= longest and i + length <= len(tokens):
+                canonical = table.get(tuple(t.text.lower() for t in tokens[i : i + length]))
+                if canonical:
+                    return i + length, canonical
         return None
+
+
+# keyed by the table's id, holding the table itself, so that no other table can come to have that id
+_LENGTHS: dict[int, tuple[dict, int, dict[str, tuple[int, ...]]]] = {}
+
+
+def _lengths_by_first_word(table: dict[tuple[str, ...], str]) -> dict[str, tuple[int, ...]]:
+    """First word of each key of a title table -> the lengths of the keys it starts, longest first; worked out
+    again when the table has grown (tables are only ever added to)."""
+    known = _LENGTHS.get(id(table))
+    if known is None or known[1] != len(table):
+        lengths: dict[str, set[int]] = {}
+        for key in table:
+            if key:
+                lengths.setdefault(key[0], set()).add(len(key))
+        known = (table, len(table), {first: tuple(sorted(n, reverse=True)) for first, n in lengths.items()})
+        _LENGTHS[id(table)] = known
+    return known[2]
 
 
 def _files_digest(paths: list[Path], data: str = "") -> str:
