@@ -315,7 +315,7 @@ def report(args, summary: dict, results: list[dict], load_before: float, load_af
     rss = median([r["e2e"]["peak_rss"] for r in results])
     e2e_tables, stage_tables = results[0]["e2e"]["tables"], results[0]["stages"]["tables"]
 
-    print(f"\nbilat at scale: {pages:,} pages ({len(summary['days'])} collection days of up to {summary['per_day']:,}; seed {summary['seed']}), "
+    print(f"\nbilat at scale: {pages:,} pages ({len(summary['days'])} collection day{'s' if len(summary['days']) > 1 else ''} of up to {summary['per_day']:,}; seed {summary['seed']}), "
           f"{args.mode} mode, BILAT_WORKERS={args.workers} and {args.workers} trafilatura processes, {os.cpu_count()} cores, "
           f"source {args.source}; medians of {len(results)} runs; load average {load_before:.1f} before, {load_after:.1f} after")
     print(f"pages: {counts['documents']:,} documents -> {articles:,} articles parsed, {counts['duplicate']:,} duplicates, "
