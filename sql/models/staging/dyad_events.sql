@@ -26,7 +26,8 @@ final as (
         p.date_start_char,
         a.url,
         a.outlet,
-        a.published_at
+        a.published_at,
+        p.partition_date
     from pairs as p
     join {{ source('core', 'articles') }} as a using (article_id)
 )
