@@ -5,7 +5,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook="{{ forget_changed(['article_id', 'start_char', 'end_char'], source('core', 'quantities'),
-                                also=entity_renamed('claimant_id', 'claimant')) }}",
+                                also=entity_renamed(['article_id', 'start_char', 'end_char'], 'claimant_id', 'claimant')) }}",
 ) }}
 
 with quantities as (
