@@ -15,6 +15,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
 from filelock import FileLock
 from packaging import version
+from pydantic import Field
 
 from bilat import settings
 from bilat.assets.timeline_chart import dyad_timeline_metadata
@@ -133,15 +134,24 @@ def _describe(test: Mapping[str, Any]) -> str:
 TRANSLATOR = Translator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_code_references=True))
 
 
+class SqlModelsConfig(dg.Config):
+    full_refresh: bool = Field(
+        default=False,
+        description="Rebuild the incremental marts (claims, dyad_milestones, dyad_timeline) from scratch: "
+                    "`dbt build --full-refresh`. Needed only after core rows were written by hand, not by a load.")
+
+
 @dbt_assets(manifest=PROJECT.manifest_path, project=PROJECT, dagster_dbt_translator=TRANSLATOR, pool=WAREHOUSE_POOL,
             name="sql_models")
-def sql_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def sql_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: SqlModelsConfig):
     """`dbt build` of the selected models and their tests on the working warehouse, holding the writers' lock
-    (DuckDB lets one process write); then each model's row count and preview."""
+    (DuckDB lets one process write); then each model's row count and preview. The incremental marts build only
+    what the loads since the last build changed, unless the run config says full_refresh."""
     dbt = Dbt(project_dir=os.fspath(PROJECT.project_dir), dbt_executable=_dbt_executable())
     working = warehouse.working
+    args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
     with FileLock(str(lock_path(working)), timeout=LOCK_TIMEOUT_S), _environ(**{WAREHOUSE_ENV: str(working)}):
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
     with warehouse.connect() as con:
         for event in events:

@@ -59,3 +59,11 @@ def test_every_asset_has_its_column_schema_table_owners_and_code():
         assert node.metadata.get("dagster/code_references"), key
         if key != dg.AssetKey("published_warehouse"):
             assert node.metadata["dagster/table_name"] == ".".join(key.path)
+
+
+def test_the_sql_models_take_a_full_refresh_in_their_run_config():
+    """The Dagster way to `dbt build --full-refresh`: ops: {sql_models: {config: {full_refresh: true}}}."""
+    field = sql_models.op.config_schema.config_type.fields["full_refresh"]
+    assert field.default_value is False and "full-refresh" in field.description
+    job = defs.get_job_def("ingest_to_marts")
+    assert job.run_config_schema.config_type.fields["ops"].config_type.fields["sql_models"] is not None

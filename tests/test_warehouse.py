@@ -73,3 +73,40 @@ def test_upgrading_an_old_warehouse_keeps_its_data(tmp_path: Path):
                               "AND column_name = 'partition_date'").fetchall()[0][0]
         assert comment.startswith("Collection day")
         assert "published_text" in [c[0] for c in con.execute("DESCRIBE raw.documents").fetchall()]
+
+
+def test_every_load_stamps_its_days_later_than_any_stamp_before(tmp_path: Path):
+    """The incremental marts go by these stamps: each (table, day) of a window, empty days included, gets the
+    load's stamp, and a new stamp is later than every earlier one even when the clock says otherwise."""
+    table = TABLES_BY_NAME["core.quantities"]
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, date(2024, 1, 1), date(2024, 1, 3), {"core.quantities": to_arrow(table, [_quantity(date(2024, 1, 1), 1)])})
+        first = con.execute("SELECT partition_date, loaded_at FROM raw.partition_loads WHERE table_name = 'core.quantities' ORDER BY 1").fetchall()
+        assert [d for d, _ in first] == [date(2024, 1, 1), date(2024, 1, 2)] and first[0][1] == first[1][1]
+        con.execute("UPDATE raw.partition_loads SET loaded_at = TIMESTAMPTZ '2999-01-01 00:00:00+00' WHERE partition_date = DATE '2024-01-02'")
+        replace_partitions(con, date(2024, 1, 1), date(2024, 1, 2), {"core.quantities": to_arrow(table, [])})
+        again = dict(con.execute("SELECT partition_date, loaded_at FROM raw.partition_loads").fetchall())
+    assert str(again[date(2024, 1, 1)]).startswith("2999-01-01 00:00:00.000001")  # after the clock's future stamp
+
+
+def test_a_load_stamps_the_entities_it_adds_or_changes_and_no_others(tmp_path: Path):
+    table = TABLES_BY_NAME["core.entities"]
+    austin = {"entity_id": "person:austin", "kind": "person", "name": "Lloyd J. Austin III", "country_code": "USA"}
+    iraq = {"entity_id": "IRQ", "kind": "country", "name": "Iraq", "country_code": "IRQ"}
+    day, next_day = date(2024, 1, 1), date(2024, 1, 2)
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, day, next_day, {}, {"core.entities": to_arrow(table, [austin, iraq])})
+        first = dict(con.execute("SELECT entity_id, changed_at FROM raw.entity_changes").fetchall())
+        replace_partitions(con, day, next_day, {}, {"core.entities": to_arrow(table, [{**austin, "name": "Lloyd Austin"}, iraq])})
+        second = dict(con.execute("SELECT entity_id, changed_at FROM raw.entity_changes").fetchall())
+    assert set(first) == {"person:austin", "IRQ"}
+    assert second["IRQ"] == first["IRQ"] and second["person:austin"] > first["person:austin"]
+
+
+def test_upgrading_stamps_the_days_already_loaded(tmp_path: Path):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:
+        migrate(con, target=6)
+        con.execute("INSERT INTO core.articles (article_id, url, text, partition_date) VALUES ('a1', 'https://x.example/1', 'text', DATE '2024-01-02')")
+    with connect(path) as con:
+        assert con.execute("SELECT table_name, partition_date FROM raw.partition_loads").fetchall() == [("core.articles", date(2024, 1, 2))]

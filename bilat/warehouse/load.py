@@ -57,20 +57,51 @@ def replace_partitions(
     """Delete the rows of [start, end) from each table of ``tables`` and insert the new ones, and add or
     replace by primary key the rows of ``refreshed`` (tables not partitioned by day), all in one transaction.
     New rows are an Arrow table or the text of a query (over the handoff store's Parquet files, say) with the
-    table's columns by name."""
+    table's columns by name.
+
+    Each day of the window is stamped in raw.partition_loads for each table, and each entity the load adds or
+    changes in raw.entity_changes: that is how the incremental SQL models (sql/macros/incremental.sql) know
+    what to build again."""
     counts = {}
     con.execute("BEGIN")
     try:
+        stamp = _stamp(con)
         for name, source in tables.items():
             con.execute(f"DELETE FROM {name} WHERE partition_date >= ? AND partition_date < ?", [start, end])
             counts[name] = _insert(con, f"INSERT INTO {name}", TABLES_BY_NAME[name], source)
+            con.execute("INSERT OR REPLACE INTO raw.partition_loads SELECT ?, range::DATE, ? FROM range(?::DATE, ?::DATE, INTERVAL 1 DAY)",
+                        [name, stamp, start, end])
         for name, source in (refreshed or {}).items():
+            if name == "core.entities":
+                _stamp_entity_changes(con, source, stamp)
             counts[name] = _insert(con, f"INSERT OR REPLACE INTO {name}", TABLES_BY_NAME[name], source)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return counts
+
+
+def _stamp(con: duckdb.DuckDBPyConnection):
+    """This load's stamp: now, or just after the latest stamp if the clock says otherwise. Stamps only grow, so
+    the models can tell "loaded since this row was built" by comparing them."""
+    return con.execute(
+        "SELECT greatest(now(), (SELECT max(loaded_at) FROM raw.partition_loads) + INTERVAL 1 MICROSECOND, "
+        "(SELECT max(changed_at) FROM raw.entity_changes) + INTERVAL 1 MICROSECOND)").fetchall()[0][0]
+
+
+def _stamp_entity_changes(con: duckdb.DuckDBPyConnection, source: pa.Table | str, stamp) -> None:
+    """Stamp the entities whose incoming row is new or differs from the stored one (before it is replaced)."""
+    columns = ", ".join(TABLES_BY_NAME["core.entities"].arrow_schema().names)
+    incoming = f"({source})" if isinstance(source, str) else "incoming_entities"
+    if not isinstance(source, str):
+        con.register("incoming_entities", source)
+    try:
+        con.execute(f"INSERT OR REPLACE INTO raw.entity_changes SELECT DISTINCT entity_id, ? FROM "
+                    f"(SELECT {columns} FROM {incoming} EXCEPT SELECT {columns} FROM core.entities)", [stamp])
+    finally:
+        if not isinstance(source, str):
+            con.unregister("incoming_entities")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, verb: str, table: Table, source: pa.Table | str) -> int:

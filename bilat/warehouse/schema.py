@@ -245,20 +245,36 @@ TABLES: tuple[Table, ...] = (
         C("cue", "VARCHAR", "The words that signalled the interaction."),
         SENTENCE, START, END, VERSION, PARTITION, GAZETTEER,
     )),
+    Table("raw", "partition_loads", "When each collection day of each table loaded by day was last replaced (a day that came out empty included): the incremental SQL models compare these stamps with the ones their rows were built from.", (
+        C("table_name", "VARCHAR", "The table, schema.name (core.articles, core.quantities, ...)."),
+        C("partition_date", "DATE", "The collection day replaced."),
+        C("loaded_at", "TIMESTAMPTZ", "When: the load's stamp, which is later than every stamp before it (never equal), so a reloaded day is always told apart."),
+    ), ("table_name", "partition_date"), since=7),
+    Table("raw", "entity_changes", "Entities a load added to core.entities or changed (kind, name or country code), one row each with the stamp of the latest such load: core.entities is not loaded by day, so this is how the incremental SQL models find what a load renamed.", (
+        C("entity_id", "VARCHAR", "core.entities.entity_id."),
+        C("changed_at", "TIMESTAMPTZ", "The loaded_at stamp (raw.partition_loads) of the load that last added or changed the row."),
+    ), ("entity_id",), since=7),
 )
 
 TABLES_BY_NAME = {t.qualified: t for t in TABLES}
 SCHEMAS = ("raw", "staging", "core", "marts")
 
-LATEST = 6
+LATEST = 7
 DESCRIPTIONS = {1: "layers and core tables", 2: "listings, fetch log, discovery accounting, near-duplicate stories",
                 3: "gazetteer version on extracted rows", 4: "URL variants of a listing",
                 5: "partitions by collection day; implausible publication dates kept as text",
-                6: "articles' canonical URL; syndicated copies by MinHash containment instead of SimHash"}
+                6: "articles' canonical URL; syndicated copies by MinHash containment instead of SimHash",
+                7: "load stamps per table and collection day, entity changes (for incremental marts)"}
 #: Versions that re-document columns an earlier version created (their comments changed meaning, not their type).
 RECOMMENT = {5: ("partition_date", "date_source")}
 #: Columns a version retires: (table, column) per version.
 DROPPED = {6: [("core.articles", "simhash")]}
+#: Tables loaded by replacing a collection day (raw.fetch_log is appended to, raw.listings upserted).
+REPLACED_BY_DAY = tuple(t.qualified for t in TABLES if t.partitioned and t.since < 7 and t.qualified not in ("raw.fetch_log", "raw.listings"))
+#: Rows a version derives from what older versions loaded: version 7 stamps every day already loaded, so that
+#: the incremental marts build those days too.
+BACKFILL = {7: [f"INSERT OR IGNORE INTO raw.partition_loads SELECT '{name}', partition_date, now() FROM {name} "
+                f"WHERE partition_date IS NOT NULL GROUP BY partition_date" for name in REPLACED_BY_DAY]}
 
 
 def migration_statements(version: int) -> list[str]:
@@ -266,7 +282,8 @@ def migration_statements(version: int) -> list[str]:
     recomment = [f"COMMENT ON COLUMN {t.qualified}.{c.name} IS {_quote(c.comment)}"
                  for t in TABLES if t.since < version for c in t.columns if c.name in RECOMMENT.get(version, ()) and c.since < version]
     drops = [f"ALTER TABLE {table} DROP COLUMN IF EXISTS {column}" for table, column in DROPPED.get(version, [])]
-    return schemas + drops + [statement for table in TABLES for statement in table.migration(version)] + recomment
+    return (schemas + drops + [statement for table in TABLES for statement in table.migration(version)] + recomment
+            + BACKFILL.get(version, []))
 
 
 def migrate(con, target: int = LATEST) -> int:

