@@ -7,6 +7,9 @@ decide in order; the stage, in the calling process, loads the files in one trans
 
 Results come back in batch order and at most a few tasks per worker are in flight, so the calling process
 holds a bounded number of batches whatever the size of the window.
+
+Local workers are forked from a clean server process (multiprocessing's "forkserver"), so, as with any use of
+multiprocessing, a script that calls the stages must guard its entry point (``if __name__ == "__main__":``).
 """
 
 from __future__ import annotations
