@@ -1,4 +1,11 @@
-"""Shared fixtures. The end-to-end fixture runs the real pipeline through Dagster once per test session."""
+"""Shared fixtures. The end-to-end fixture runs the real pipeline through Dagster once per test session.
+
+Tests that exercise orchestration (runs, backfills, interrupts, concurrency, the UI) and not reading quality mark
+their module ``pytestmark = pytest.mark.rules_only``: every `bilat run` and Dagster run they start, in this process
+or a child, reads with gazetteers and rules alone ($BILAT_NER_MODEL=none), without loading spaCy's model (seconds a
+process). Reading with the default model is tested by the extraction, NER and end-to-end tests, and across
+processes by tests/test_data_at_rest.py (`bilat repair` in a child re-derives the bundled run's tables exactly).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,23 @@ from bilat.pipelines.runs import RunReport, run_all
 from bilat.warehouse.publish import working_path
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "rules_only: the module's runs read without the NER model ($BILAT_NER_MODEL=none)")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _rules_only_when_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Set $BILAT_NER_MODEL=none for a module marked rules_only, before its own module fixtures start runs
+    (autouse fixtures come first in their scope; the session's bundled_run, which tests read, keeps the default)."""
+    if request.node.get_closest_marker("rules_only") is None:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(settings.NER_MODEL_ENV, "none")
+        assert settings.ner_model() is None
+        yield
 
 
 @dataclass
@@ -46,7 +70,9 @@ def bundled_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BundledRun
     }
     (root / "dagster_home").mkdir()
     with dg.instance_for_test(temp_dir=str(root / "dagster_home")) as instance:
-        report = run_all(instance, resources)
+        with pytest.MonkeyPatch.context() as patch:  # the default reader, even if first asked for in a rules_only module
+            patch.delenv(settings.NER_MODEL_ENV, raising=False)
+            report = run_all(instance, resources)
         yield BundledRun(root / "bilat.duckdb", instance, resources, report)
 
 

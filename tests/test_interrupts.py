@@ -29,6 +29,8 @@ from bilat.pipelines.resources import WAREHOUSE_POOL
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# Orchestration, not reading: the runs read without the NER model (tests/conftest.py).
+pytestmark = pytest.mark.rules_only
 DAYS = ("--start", "2025-12-31", "--end", "2025-12-31")  # the bundled corpus's one collection day: one run
 # Columns that say when something happened, not what: they differ between any two runs.
 VOLATILE = {"applied_at", "first_seen_at", "last_seen_at", "elapsed_s"}
