@@ -9,6 +9,9 @@ processes by tests/test_data_at_rest.py (`bilat repair` in a child re-derives th
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +28,28 @@ from bilat.warehouse.publish import working_path
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
+#: Where temporary files go when nobody said ($TMPDIR, --basetemp): a RAM-backed folder, if it has room.
+MEMORY_TMP = Path("/dev/shm")
+MEMORY_TMP_MIN_FREE = 2 << 30
+
+
+def _memory_tmp() -> Path | None:
+    try:
+        usage = shutil.disk_usage(MEMORY_TMP)
+    except OSError:
+        return None
+    return MEMORY_TMP if os.access(MEMORY_TMP, os.W_OK | os.X_OK) and usage.free >= MEMORY_TMP_MIN_FREE else None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "rules_only: the module's runs read without the NER model ($BILAT_NER_MODEL=none)")
+    # Every run commits hundreds of Dagster events to SQLite and checkpoints DuckDB: on a disk shared with other
+    # jobs each fsync costs milliseconds, about a third of a `bilat run` here. Tests prove nothing about
+    # durability across a power cut, so their warehouses, raw stores and instances live in memory; children
+    # (bilat, dagster dev, dbt) inherit $TMPDIR.
+    if "TMPDIR" not in os.environ and config.option.basetemp is None and (memory := _memory_tmp()):
+        os.environ["TMPDIR"] = str(memory)
+        tempfile.tempdir = None  # gettempdir() reads $TMPDIR again
 
 
 @pytest.fixture(scope="module", autouse=True)
