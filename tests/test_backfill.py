@@ -18,6 +18,8 @@ from bilat.settings import bundled_archive
 from tests.archives import write_archive
 
 BIN = Path(sys.executable).parent
+# Orchestration, not reading: the runs (bilat's and the daemon's) read without the NER model (tests/conftest.py).
+pytestmark = pytest.mark.rules_only
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -7,8 +7,11 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 BIN = Path(sys.executable).parent
+# Orchestration, not reading: the runs read without the NER model (tests/conftest.py).
+pytestmark = pytest.mark.rules_only
 
 # An analyst: opens the published warehouse read-only, says how many articles it sees, keeps the connection
 # open until told to go on, then counts again on the same connection.

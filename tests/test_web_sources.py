@@ -14,6 +14,8 @@ from bilat.settings import bundled_archive
 from tests.httpserver import Reply, Seen, TestServer
 
 BIN = Path(sys.executable).parent
+# Collecting, not reading: the runs read without the NER model (tests/conftest.py).
+pytestmark = pytest.mark.rules_only
 PAGES = {
     "/news/security-dialogue": ("potomacwire.example/news/2023/08/joint-security-cooperation-dialogue.html", "Wed, 09 Aug 2023 08:30:00 GMT"),
     "/news/coalition-timeline": ("gulfchronicle.example/story/coalition-mission-timeline.html", "Sat, 28 Sep 2024 09:15:00 GMT"),
