@@ -123,6 +123,9 @@ def main() -> None:
                     timed_stages(template, raw, tmp / "run", days) for _ in range(args.runs)]
             finally:
                 del os.environ["BILAT_CLUSTER"]
+                from bilat import workers as engine
+                engine._dask_client(address).close()  # before its scheduler goes: no reconnecting at exit
+                engine._dask_client.cache_clear()
                 stop(processes)
 
     print(f"\n{'':22} {'parse s':>8} {'extract s':>10} {'total s':>8} {'articles/s':>11}")
