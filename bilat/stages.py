@@ -114,6 +114,7 @@ def parse_articles(con, store: RawStore, start: date, end: date) -> StageResult:
                     by_text[parsed["text_hash"]] = by_page[parsed["page"]] = parsed["article_id"]
                     kept.append(parsed)
                     outcomes.append({**outcome, "outcome": "parsed", "article_id": parsed["article_id"]})
+        handoff.register(con)  # DuckDB reads the files itself: an object store must be known to it
         files = handoff.files("core.articles")
         stories = _assign_stories(con, kept, files, start, end)
         con.register("kept_articles", pa.table({SEQ: pa.array([k[SEQ] for k in kept], pa.int64()), "story_id": pa.array(stories, pa.string())}))
@@ -192,6 +193,7 @@ def extract_window(con, start: date, end: date) -> StageResult:
 
     try:
         problems = [p for found in engine.map(extract_batch, batches(), -(-total // size)) for p in found]
+        handoff.register(con)
         files = {name: handoff.files(name) for name in EXTRACTED_TABLES}
 
         def rows_of(name: str, select: str = "*", order: str = SEQ):

@@ -82,10 +82,6 @@ class Gazetteer:
         keys = [*self.offices, *self.ranks, *self.services]
         return frozenset(k[0] for k in keys if k) | self.office_words | self.office_modifiers.keys()
 
-    @property
-    def max_phrase(self) -> int:
-        return max((len(k) for k in self.phrases), default=1)
-
     @cached_property
     def phrase_lengths(self) -> dict[str, tuple[int, ...]]:
         """First token of each phrase -> the lengths of the phrases it starts, longest first (most tokens start
