@@ -119,7 +119,7 @@ def _daemon_ready(url: str) -> bool:
 def backfill(mode: str, start: date, end: date, tmp: Path, runs: int = 1) -> tuple[list[float], str]:
     """Wall seconds of each of ``runs`` `bilat run` or `bilat backfill` commands, and the last one's output. For the
     daemon, `dagster dev` is started first and the clock starts once its daemons are healthy (as for a user whose
-    `dagster dev` is up): each backfill from submission to the daemon marking it complete."""
+    `dagster dev` is up): each `bilat backfill` from its start until its runs have ended and the backfill is complete."""
     env = _env(tmp)
     command = [str(BIN / "bilat"), "backfill", "--start", start.isoformat(), "--end", end.isoformat()]
     if mode == "run":

@@ -138,7 +138,7 @@ def _interrupted(console, instance, exc: BaseException) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    """A real asset backfill through the webserver when one answers, else the same runs in this process."""
+    """A backfill the webserver's daemon runs when one answers, else the same runs in this process."""
     import dagster as dg
 
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -171,17 +171,17 @@ def _backfill(args: argparse.Namespace) -> int:
         console.print(f"no Dagster webserver answers at {args.dagster_url}: running here, against {settings.dagster_home() or 'a throw-away instance'}")
     if use_webserver:
         try:
-            backfill_id = backfill.launch(args.dagster_url, days, f"bilat backfill {args.start} … {args.end}", keys)
+            backfill_id = backfill.submit(args.dagster_url, instance, resources, days, f"bilat backfill {args.start} … {args.end}", keys)
         except backfill.BackfillError as exc:
-            console.print(f"[red]the webserver refused the backfill: {exc}[/]")
+            console.print(f"[red]the backfill was not submitted: {exc}[/]")
             return 1
         console.print(f"backfill [bold]{backfill_id}[/]: {args.dagster_url.rstrip('/')}/runs/b/{backfill_id}")
         with Progress(*columns, console=console) as progress:
-            task = progress.add_task("submitted", total=None)
-            status = backfill.follow(args.dagster_url, backfill_id,
+            task = progress.add_task("queued", total=len(days))
+            status = backfill.follow(instance, backfill_id,
                                      lambda done, total, state: progress.update(task, completed=done, total=max(total, 1), description=state))
         console.print(f"backfill {backfill_id}: {status}")
-        return 0 if status in {"COMPLETED", "COMPLETED_SUCCESS"} else 1
+        return 0 if status == "COMPLETED_SUCCESS" else 1
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("runs", total=len(days))
         report = backfill.run_local(instance, resources, days, keys, lambda label: progress.update(task, advance=1, description=label))

@@ -1,11 +1,16 @@
 """Backfills from the command line that the Dagster UI shows: every collection day of a range that has
 something to collect (an archive's capture day, each GDELT window, each day feeds listed URLs on).
 
-With a webserver answering, the days are added as partitions (GraphQL ``addDynamicPartition``) and a real
-asset backfill is submitted (``launchPartitionBackfill``, which ``DagsterGraphQLClient`` has no method for);
-the daemon runs one run of the job per day. Without one (or with ``--local``), the same runs of
-``ingest_to_marts`` are executed in this process against the persistent instance, so they show in the UI's
-run history afterwards. ``resume`` limits either to the days whose last materialization is missing or failed.
+With `dagster dev` answering, ``submit`` does what Dagster's own ``dagster job backfill`` does: it records a
+backfill of ``ingest_to_marts`` (the UI's Backfills page lists it) and submits its runs, one per day, to the run
+queue itself, which the daemon reads every second. Handing the backfill to Dagster's backfill daemon instead
+(GraphQL ``launchPartitionBackfill``) creates the same runs, but only on the daemon's next turn of a fixed
+30 s loop, and sees them done on a later turn: 60-90 s for the bundled corpus's one run of 20 s. The record is
+left ``REQUESTED`` with every partition marked submitted, so the daemon finishes it even if this command is
+stopped (it marks a backfill complete once its runs end); ``follow`` marks it as soon as they do.
+Without a webserver (or with ``--local``), the same runs are executed in this process against the persistent
+instance, so they show in the UI's run history afterwards. ``resume`` limits either to the days whose last
+materialization is missing or failed.
 """
 
 from __future__ import annotations
@@ -16,50 +21,30 @@ from datetime import date
 
 import dagster as dg
 import httpx
-from dagster._core.definitions.repository_definition import SINGLETON_REPOSITORY_NAME
+from dagster._core.execution.backfill import BulkActionStatus, PartitionBackfill
+from dagster._core.remote_origin import RemotePartitionSetOrigin
+from dagster._core.storage.dagster_run import FINISHED_STATUSES, RunsFilter
+from dagster._core.storage.tags import BACKFILL_ID_TAG
+from dagster._core.utils import make_new_backfill_id
+from dagster._time import get_current_timestamp
 
-from bilat.pipelines.definitions import CODE_LOCATION
 from bilat.pipelines.jobs import all_assets, ingest_to_marts
-from bilat.pipelines.partitions import collection_days
-from bilat.pipelines.runs import LISTINGS, MODELS, PARTITIONED, RunReport, plan_days, runs_for, whole_run_lock
+from bilat.pipelines.runs import LISTINGS, MODELS, PARTITIONED, RunReport, create, job_origin, plan_days, runs_for, whole_run_lock
 from bilat.pipelines.runs import launch as launch_run
 
-LAUNCH = """
-mutation Launch($params: LaunchBackfillParams!) {
-  launchPartitionBackfill(backfillParams: $params) {
-    __typename
-    ... on LaunchBackfillSuccess { backfillId }
-    ... on PythonError { message }
-    ... on PartitionKeysNotFoundError { message }
-    ... on UnauthorizedError { message }
-  }
+SEES_BACKFILL = """
+query Sees($id: String!) {
+  partitionBackfillOrError(backfillId: $id) { __typename }
 }"""
 
-STATUS = """
-query Status($id: String!) {
-  partitionBackfillOrError(backfillId: $id) {
-    __typename
-    ... on PartitionBackfill { id status numPartitions runs(limit: 1000) { id status } }
-    ... on PythonError { message }
-  }
-}"""
+DAEMONS = "{ instance { daemonHealth { allDaemonStatuses { daemonType healthy required } } } }"
 
-ADD_PARTITION = """
-mutation Add($repositorySelector: RepositorySelector!, $partitionsDefName: String!, $partitionKey: String!) {
-  addDynamicPartition(repositorySelector: $repositorySelector, partitionsDefName: $partitionsDefName, partitionKey: $partitionKey) {
-    __typename
-    ... on PythonError { message }
-    ... on UnauthorizedError { message }
-  }
-}"""
-
-DONE = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}
 #: The last asset of the partitioned chain: a day counts as done when it is materialized.
 PROGRESS_ASSET = dg.AssetKey(["core", "interactions"])
 
 
 class BackfillError(RuntimeError):
-    """The webserver refused the backfill or answered something unexpected; the message says what."""
+    """The backfill cannot be submitted (no queue daemon, another instance, an unknown asset); the message says what."""
 
 
 def days_to_run(instance: dg.DagsterInstance, resources: dict, start: date, end: date, resume: bool) -> list[date]:
@@ -80,8 +65,8 @@ def webserver_answers(url: str) -> bool:
         return False
 
 
-def _graphql(url: str, query: str, variables: dict) -> dict:
-    response = httpx.post(f"{url.rstrip('/')}/graphql", json={"query": query, "variables": variables}, timeout=60.0)
+def _graphql(url: str, query: str, variables: dict | None = None) -> dict:
+    response = httpx.post(f"{url.rstrip('/')}/graphql", json={"query": query, "variables": variables or {}}, timeout=60.0)
     response.raise_for_status()
     body = response.json()
     if body.get("errors"):
@@ -101,51 +86,57 @@ def selected_keys(select: str | None) -> list[dg.AssetKey]:
     return wanted
 
 
-def add_partitions(url: str, days: list[date]) -> None:
-    """Make the days partitions of the webserver's instance (it may not be this process's)."""
-    selector = {"repositoryLocationName": CODE_LOCATION, "repositoryName": SINGLETON_REPOSITORY_NAME}
-    for day in days:
-        answer = _graphql(url, ADD_PARTITION, {"repositorySelector": selector, "partitionsDefName": collection_days.name,
-                                               "partitionKey": day.isoformat()})["addDynamicPartition"]
-        if answer["__typename"] not in {"AddDynamicPartitionSuccess", "DuplicateDynamicPartitionError"}:
-            raise BackfillError(f"{answer['__typename']}: {answer.get('message', '')}")
+def _queue_daemon_healthy(url: str) -> bool:
+    statuses = _graphql(url, DAEMONS)["instance"]["daemonHealth"]["allDaemonStatuses"] or []
+    return any(d["daemonType"] == "QUEUED_RUN_COORDINATOR" and d["healthy"] for d in statuses)
 
 
-def launch(url: str, days: list[date], title: str, keys: list[dg.AssetKey]) -> str:
-    """Submit a backfill of ``ingest_to_marts`` (these assets of it) for these collection days; returns its id.
-    A job backfill, not an asset backfill: the daemon makes one run of the job per day, listings and models
-    included, where an asset backfill splits a day into a run per partitioning (listings, the day, the models),
-    each a new process."""
-    add_partitions(url, days)
-    selector = {"repositoryLocationName": CODE_LOCATION, "repositoryName": SINGLETON_REPOSITORY_NAME}
-    params = {
-        "title": title,
-        "selector": {"partitionSetName": f"{ingest_to_marts.name}_partition_set", "repositorySelector": selector},
-        "partitionNames": [d.isoformat() for d in days],
-    }
-    if set(keys) != {key for a in all_assets for key in a.keys}:
-        params["assetSelection"] = [{"path": list(key.path)} for key in keys]
-    answer = _graphql(url, LAUNCH, {"params": params})["launchPartitionBackfill"]
-    if answer["__typename"] != "LaunchBackfillSuccess":
-        raise BackfillError(f"{answer['__typename']}: {answer.get('message', '')}")
-    return answer["backfillId"]
+def submit(url: str, instance: dg.DagsterInstance, resources: dict, days: list[date], title: str, keys: list[dg.AssetKey]) -> str:
+    """Record a backfill of ``ingest_to_marts`` (these assets of it) for these collection days and queue its
+    runs, one per day each of the whole selection, as the daemon's job backfill would; returns its id."""
+    if not _queue_daemon_healthy(url):
+        raise BackfillError(f"the Dagster daemon at {url} is not reading the run queue (is `dagster dev` running it?)")
+    backfill_id = make_new_backfill_id()
+    runs = [create(instance, resources, keys, day, tags={BACKFILL_ID_TAG: backfill_id}) for day in days]
+    every = {key for a in all_assets for key in a.keys}
+    instance.add_backfill(PartitionBackfill(
+        backfill_id=backfill_id, status=BulkActionStatus.REQUESTED, from_failure=False, tags={}, title=title,
+        backfill_timestamp=get_current_timestamp(), asset_selection=None if set(keys) == every else keys,
+        partition_set_origin=RemotePartitionSetOrigin(repository_origin=job_origin().repository_origin,
+                                                       partition_set_name=f"{ingest_to_marts.name}_partition_set"),
+        partition_names=[d.isoformat() for d in days], last_submitted_partition_name=days[-1].isoformat()))
+    # The runs are this process's instance's; a webserver on another instance would never start them.
+    if _graphql(url, SEES_BACKFILL, {"id": backfill_id})["partitionBackfillOrError"]["__typename"] != "PartitionBackfill":
+        for run in runs:
+            instance.delete_run(run.run_id)
+        instance.update_backfill(instance.get_backfill(backfill_id).with_status(BulkActionStatus.FAILED).with_end_timestamp(get_current_timestamp()))
+        raise BackfillError(f"the webserver at {url} uses another Dagster instance than this one ({instance.root_directory}): "
+                            "set DAGSTER_HOME to its instance, or use --local")
+    for run in runs:
+        instance.submit_run(run.run_id, workspace=None)  # the queued run coordinator only enqueues it
+    return backfill_id
 
 
-def follow(url: str, backfill_id: str, on_progress: Callable[[int, int, str], None], poll_s: float = 1.0, timeout_s: float = 3600) -> str:
-    """Wait for the backfill to finish; ``on_progress(runs done, runs, status)`` as it goes. Returns its status."""
+def follow(instance: dg.DagsterInstance, backfill_id: str, on_progress: Callable[[int, int, str], None], poll_s: float = 1.0,
+           timeout_s: float = 3600) -> str:
+    """Wait for the backfill's runs to end, ``on_progress(runs done, runs, state)`` as they go; mark the backfill
+    complete (unless the daemon already has) and return its status."""
     deadline = time.monotonic() + timeout_s
     while True:
-        answer = _graphql(url, STATUS, {"id": backfill_id})["partitionBackfillOrError"]
-        if answer["__typename"] != "PartitionBackfill":
-            raise BackfillError(f"{answer['__typename']}: {answer.get('message', '')}")
-        runs = answer["runs"] or []
-        finished = sum(1 for r in runs if r["status"] in {"SUCCESS", "FAILURE", "CANCELED"})
-        on_progress(finished, len(runs), answer["status"])
-        if answer["status"] in DONE:
-            return answer["status"]
+        runs = instance.get_runs(RunsFilter(tags={BACKFILL_ID_TAG: backfill_id}))
+        finished = [r for r in runs if r.status in FINISHED_STATUSES]
+        on_progress(len(finished), len(runs), "running" if len(finished) < len(runs) else "done")
+        if len(finished) == len(runs):
+            break
         if time.monotonic() > deadline:
-            raise BackfillError(f"backfill {backfill_id} still {answer['status']} after {timeout_s:.0f} s")
+            raise BackfillError(f"backfill {backfill_id}: {len(runs) - len(finished)} run(s) not finished after {timeout_s:.0f} s")
         time.sleep(poll_s)
+    record = instance.get_backfill(backfill_id)
+    if record.status == BulkActionStatus.REQUESTED:  # as the daemon marks it, one turn of its loop sooner
+        failed = any(r.status != dg.DagsterRunStatus.SUCCESS for r in runs)
+        record = record.with_status(BulkActionStatus.COMPLETED_FAILED if failed else BulkActionStatus.COMPLETED_SUCCESS)
+        instance.update_backfill(record.with_end_timestamp(get_current_timestamp()))
+    return record.status.value
 
 
 # ---------------------------------------------------------------------------------------------- local

@@ -139,7 +139,7 @@ def _job() -> ReconstructableJob:
     return ReconstructableRepository.for_module("bilat.pipelines.definitions", "defs").get_reconstructable_job(ingest_to_marts.name)
 
 
-def _origin() -> RemoteJobOrigin:
+def job_origin() -> RemoteJobOrigin:
     """Where the UI finds the job: the `bilat` code location's repository. A run that carries it is listed
     under the job (and on the Overview timeline) and can be re-executed from the UI."""
     target = LoadableTargetOrigin(executable_path=sys.executable, module_name="bilat.pipelines.definitions")
@@ -153,11 +153,11 @@ def resource_config(resources: dict) -> dict:
     return {name: {"config": {field: getattr(r, field) for field in type(r).model_fields}} for name, r in resources.items()}
 
 
-def launch(instance: dg.DagsterInstance, resources: dict, keys: Iterable[dg.AssetKey], day: date | None = None,
-           tags: dict | None = None) -> JobExecutionResult:
-    """One run of ``ingest_to_marts`` in this process, for these assets and their checks (every check when the
-    run publishes: the checks read the whole warehouse) and, when any is partitioned, the collection day
-    ``day`` (made a partition first)."""
+def create(instance: dg.DagsterInstance, resources: dict, keys: Iterable[dg.AssetKey], day: date | None = None,
+           tags: dict | None = None) -> dg.DagsterRun:
+    """A run of ``ingest_to_marts``, not started, for these assets and their checks (every check when the run
+    publishes: the checks read the whole warehouse) and, when any is partitioned, the collection day ``day``
+    (made a partition first)."""
     tags = dict(tags or {})
     if day is not None:
         add_days(instance, [day])
@@ -169,17 +169,24 @@ def launch(instance: dg.DagsterInstance, resources: dict, keys: Iterable[dg.Asse
     subset = definition.get_subset(asset_selection=keys, asset_check_selection=checks)
     run_config = {**QUIET, "resources": resource_config(resources)}
     plan = create_execution_plan(subset, run_config=run_config, instance_ref=instance.get_ref() if instance.is_persistent else None, tags=tags)
-    run = instance.create_run(
+    return instance.create_run(
         job_name=subset.name, run_id=None, run_config=run_config, status=None, tags=tags, root_run_id=None, parent_run_id=None,
         step_keys_to_execute=plan.step_keys_to_execute, execution_plan_snapshot=snapshot_from_execution_plan(plan, subset.get_job_snapshot_id()),
         job_snapshot=subset.get_job_snapshot(), parent_job_snapshot=subset.get_parent_job_snapshot(), asset_selection=keys,
-        asset_check_selection=checks, resolved_op_selection=None, op_selection=None, remote_job_origin=_origin(),
+        asset_check_selection=checks, resolved_op_selection=None, op_selection=None, remote_job_origin=job_origin(),
         job_code_origin=job.get_python_origin(), asset_graph=subset.asset_layer.asset_graph,
     )
+
+
+def launch(instance: dg.DagsterInstance, resources: dict, keys: Iterable[dg.AssetKey], day: date | None = None,
+           tags: dict | None = None) -> JobExecutionResult:
+    """One run of ``ingest_to_marts`` (see ``create``), executed in this process."""
+    keys = frozenset(keys)
+    run = create(instance, resources, keys, day, tags)
     # dagster-dbt echoes dbt's log to stdout (the UI keeps it as the step's stdout); a command line run reports
     # the outcome itself, failures included.
     with contextlib.redirect_stdout(io.StringIO()) if not keys.isdisjoint(MODELS) else contextlib.nullcontext():
-        return execute_run(job, run, instance)
+        return execute_run(_job(), run, instance)
 
 
 def _launch_unless_failed(report: "RunReport", instance: dg.DagsterInstance, resources: dict, keys: list[dg.AssetKey],

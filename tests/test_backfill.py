@@ -127,19 +127,38 @@ PARTITIONS = """query($path: [String!]!) { assetNodeOrError(assetKey: {path: $pa
   partitionStats { numMaterialized numPartitions numFailed numMaterializing } } } }"""
 
 
-def test_bilat_backfill_submits_a_backfill_the_daemon_runs(dagster_dev):
+BACKFILL = """query($id: String!) { partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill {
+  status numPartitions partitionNames runs(limit: 100) { status tags { key value } } } } }"""
+
+
+def test_bilat_backfill_is_a_backfill_the_ui_lists_whose_runs_the_daemon_starts(dagster_dev):
     url, env, tmp_path = dagster_dev
     result = _bilat(env, "backfill", "--start", "2025-12-01", "--end", "2025-12-31", "--dagster-url", url, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "COMPLETED_SUCCESS" in result.stdout and f"{url}/runs/b/" in result.stdout
     backfill_id = result.stdout.split("/runs/b/")[1].split()[0]
-    status = httpx.post(f"{url}/graphql", json={"query": "query($id: String!) { partitionBackfillOrError(backfillId: $id) "
-                                                         "{ ... on PartitionBackfill { status numPartitions } } }", "variables": {"id": backfill_id}}).json()
-    assert status["data"]["partitionBackfillOrError"]["status"] == "COMPLETED_SUCCESS"
+    record = _query(url, BACKFILL, {"id": backfill_id})["partitionBackfillOrError"]
+    assert record["status"] == "COMPLETED_SUCCESS" and record["partitionNames"] == ["2025-12-31"]
+    # One run for the one day with documents, started by the webserver's daemon from the queue.
+    [run] = record["runs"]
+    assert run["status"] == "SUCCESS" and {"key": "dagster/partition", "value": "2025-12-31"} in run["tags"]
     assert _articles(tmp_path) == 47
     # The catalog: every partition there is has documents and is materialized; none is "missing".
     stats = _query(url, PARTITIONS, {"path": ["core", "articles"]})["assetNodeOrError"]["partitionStats"]
     assert stats["numPartitions"] == stats["numMaterialized"] == 1 and stats["numFailed"] == 0
+
+
+def test_a_backfill_against_a_webserver_on_another_instance_is_refused(dagster_dev, tmp_path, monkeypatch):
+    url, _, _ = dagster_dev
+    env = _env(tmp_path)  # a new DAGSTER_HOME: the webserver's daemon would never see its runs
+    result = _bilat(env, "backfill", "--start", "2025-12-01", "--end", "2025-12-31", "--dagster-url", url, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "uses another Dagster instance" in result.stdout, result.stdout + result.stderr
+    monkeypatch.setenv("DAGSTER_HOME", env["DAGSTER_HOME"])
+    import dagster as dg
+
+    with dg.DagsterInstance.get() as instance:  # nothing was left queued
+        assert instance.get_runs_count() == 0
 
 
 def test_a_bilat_run_is_a_run_of_the_job_that_the_ui_re_executes(dagster_dev):
