@@ -1,6 +1,9 @@
 """The published snapshot analysts open: replaced atomically after the marts are built and checked."""
 
 import dagster as dg
+from dagster._core.errors import DagsterExecutionInterruptedError
+
+from bilat.interrupts import ctrl_c_seen
 
 from bilat.pipelines.resources import WAREHOUSE_POOL, WarehouseResource
 from bilat.warehouse.checks import run_checks
@@ -18,6 +21,8 @@ def published_warehouse(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """A read-only copy of the working warehouse, swapped in atomically: readers never see half a run and
     never block the writer. Nothing is published while an integrity check fails: blocking checks on the marts
     stop this step in the run, and the step itself re-runs every check before it copies."""
+    if ctrl_c_seen():  # a Ctrl-C that a query swallowed earlier in the run: stop here, as it meant to
+        raise DagsterExecutionInterruptedError()
     with warehouse.connect() as con:
         failing = {name: n for name, n in run_checks(con).items() if n}
     if failing:

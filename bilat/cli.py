@@ -14,7 +14,7 @@ import warnings
 from datetime import date
 from pathlib import Path
 
-from bilat import settings
+from bilat import interrupts, settings
 
 
 def _date(text: str) -> date:
@@ -442,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    interrupts.watch()  # Ctrl-C is noticed even where DuckDB swallows it (bilat/interrupts.py)
     return args.handler(args)
 
 

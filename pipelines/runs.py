@@ -31,6 +31,7 @@ from bilat.assets.extraction import extraction
 from bilat.assets.ingest import parsed_articles, raw_listings
 from bilat.assets.models import sql_model_assets
 from bilat.collect import LISTING_KINDS
+from bilat.interrupts import ctrl_c_seen
 from bilat.pipelines.definitions import CODE_LOCATION
 from bilat.pipelines.jobs import ingest_to_marts, published, python_assets
 from bilat.pipelines.partitions import add_days
@@ -103,7 +104,7 @@ class RunReport:
     def add(self, result: JobExecutionResult) -> None:
         """Record a finished run. A run Ctrl-C interrupted raises Interrupted here, so the loop that made it stops."""
         self.runs += 1
-        if _interrupted(result):
+        if _interrupted(result) or ctrl_c_seen():
             raise Interrupted(result.run_id)
         for event in result.get_asset_materialization_events():
             materialization = event.step_materialization_data.materialization

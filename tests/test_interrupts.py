@@ -251,3 +251,27 @@ def hold():
     time.sleep(600)
 dg.materialize([hold], instance=dg.DagsterInstance.get())
 """
+
+
+SWALLOWED = """
+import os, signal, threading
+import duckdb
+from bilat import interrupts
+interrupts.watch()
+con = duckdb.connect()
+threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+try:  # as a guard that keeps one bad document from failing a run catches it
+    con.execute("SELECT count(*) FROM range(3000000000) t(i) WHERE i % 7 = 3").fetchall()
+    print("query finished")
+except Exception as exc:
+    print("caught", type(exc).__name__, exc)
+print("seen", interrupts.ctrl_c_seen())
+"""
+
+
+def test_a_ctrl_c_that_duckdb_turns_into_an_ordinary_error_is_still_seen():
+    # DuckDB's client turns a SIGINT during a query into RuntimeError("Query interrupted"): an `except
+    # Exception` swallows it and the run would go on to publish. The wakeup fd keeps the record.
+    done = subprocess.run([sys.executable, "-c", SWALLOWED], capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert "caught RuntimeError Query interrupted" in done.stdout, done.stdout + done.stderr
+    assert "seen True" in done.stdout
