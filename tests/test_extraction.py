@@ -336,3 +336,21 @@ def test_a_definite_description_speaks_for_the_person_named_before():
     text = ("WASHINGTON — Secretary of State Marco Rubio spoke aboard his plane. “It diverts attention,” Rubio told VOA. "
             "“We could spend more time on the Indo-Pacific,” the top U.S. diplomat noted.")
     assert [speaker for _, speaker, _ in _quotes(text)] == ["person:marco-rubio", "person:marco-rubio"]
+
+
+def test_an_appositive_office_runs_to_where_the_appositive_ends():
+    text = ("Maria Lopez, director of the National Water Resources Council, said the dams were full. "
+            "Tom Berg, professor of economic history at Lund University, disagreed. "
+            "Omar Dahir, the deputy minister for Information and Culture, spoke next. "
+            "Col. Amir Raza, head of the army's press wing, Defence Public Affairs, said the road was open. "
+            "Jane Roe, the deputy special representative for Sudan at the State Department, left.")
+    _, entities, _, _ = _run(text)
+    roles = {(r.person_id, r.title, r.country_code) for r in entities.roles}
+    assert ("person:maria-lopez", "Head of the National Water Resources Council", None) in roles
+    assert ("person:tom-berg", "Professor of economic history", None) in roles
+    assert ("person:omar-dahir", "Deputy Minister for Information and Culture", None) in roles
+    # a body named after a descriptor of it is the body
+    assert ("person:amir-raza", "Head of Defence Public Affairs", None) in roles
+    # a special representative for Sudan is not Sudan's: the department the post is held at says whose
+    assert ("person:jane-roe", "Deputy Special Representative for Sudan", "USA") in roles
+    assert not any(pid in {"person:council", "person:affairs"} for pid, _, _ in roles)  # no body is a person

@@ -19,7 +19,8 @@ from bilat.extract.text import DATELINE, SentenceIndex, Token, tokenize
 from bilat.ids import slugify
 
 QUALIFIER_WORDS = {"of", "for", "to", "on"}
-FOREIGN_POSTS = {"Ambassador", "Special Envoy", "Chargé d'Affaires"}  # "US Ambassador to Iraq" serves the US
+# "US Ambassador to Iraq" serves the US; a special representative "for North Korea" is not North Korea's
+FOREIGN_POSTS = {"Ambassador", "Special Envoy", "Chargé d'Affaires", "Special Representative", "Special Rapporteur"}
 CLOSING = {",", ".", ";", ":", ")", "—", "–", "!", "?", "and", "who", "said", "says", "told", "added"}
 _RANK_TITLES = {"General", "Lieutenant General", "Major General", "Brigadier General", "Colonel", "Lieutenant Colonel",
                 "Admiral", "Vice Admiral", "Rear Admiral", "Major", "Captain", "Sergeant"}
@@ -38,6 +39,14 @@ _COPULAS = {"is", "was", "served", "serves", "became", "becomes"}
 _AT = {"at", "with", "from", "in"}
 # "Baghdad-based", "Kurdish-led", "Trump-era": what follows a hyphen in a compound, never in a name
 _COMPOUND_TAILS = {"led", "based", "backed", "era", "run", "made", "born", "held", "type", "like", "wide", "free", "only", "up", "out", "in", "on", "off"}
+# Words that end the name of a body a title's qualifier may name, besides the gazetteer's body heads.
+_NAME_HEADS = {"Program", "Programme", "Office", "Initiative", "Project", "Relations", "Studies", "Affairs", "Rights"}
+# Where an appositive's office ends: "Jane Roe, professor of law at …", "…, special envoy since 2021, said".
+_OPEN_ENDS = CLOSING | _AT | {"since", "until", "between", "during", "when", "after", "before", "under", "as"}
+# Words that open a clause: an appositive's qualifier never runs over one.
+_CLAUSE_WORDS = {"is", "was", "are", "were", "be", "been", "has", "have", "had", "will", "would", "can", "could",
+                 "may", "might", "should", "must", "said", "says", "told", "who", "which", "that", "whose", "whom",
+                 "did", "does", "do", "not", "he", "she", "they", "it", "we"}
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
           "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
@@ -147,13 +156,19 @@ class _ArticleEntities:
             return end + 2, country
         return None
 
-    def _qualifier(self, i: int) -> tuple[int, str, str | None]:
-        """'of Joint Operations', 'to Iraq', 'for the Middle East' after an office; (end, text, country)."""
+    def _qualifier(self, i: int, open_end: bool = False) -> tuple[int, str, str | None]:
+        """'of Joint Operations', 'to Iraq', 'for the Middle East' after an office; (end, text, country). With
+        ``open_end`` (an appositive, which a comma closes) any words up to where the appositive ends."""
         if self._tok(i).lower() not in QUALIFIER_WORDS:
             return i, "", None
+        if open_end and (hit := self._open_qualifier(i)):
+            return hit
         j, country, consumed = i + 1, None, 0
         while j < len(self.tokens) and consumed < 12:
             entity = self._entity(j)
+            if (run := self._body_run(j)) > j:
+                j, consumed = run, consumed + run - j  # "of the White House National Economic Council"
+                continue
             if entity and entity.kind != "person":
                 # "to Iraq", "of Karbala", "of U.S. Central Command": the country, or the one the place or body is in
                 country = country or (entity.entity_id if entity.kind == "country" else entity.country_code)
@@ -173,7 +188,76 @@ class _ArticleEntities:
             return i, "", None
         return j, self.text[self.tokens[i].start : self.tokens[j - 1].end], country
 
-    def _prefix(self, i: int) -> _Prefix | None:
+    def _body_run(self, j: int) -> int:
+        """End of a run of capitalised words from token j that ends in a body's head word ('National Economic
+        Council', 'Committee for Freedom', 'Adversary Analytics Program'); j when the run names no body (a
+        person's name after an office: 'Special Envoy for Syria Geir Pedersen')."""
+        k, end = j, j
+        while k < len(self.tokens) and k - j < 8:
+            word, entity = self._tok(k), self._entity(k)
+            if entity and entity.kind == "person":
+                break
+            if word[:1].isupper() and word not in MONTHS:
+                k += 1
+                if word in self.gaz.body_heads or word in _NAME_HEADS:
+                    end = k
+            elif word in {"-", "of", "for", "and"} and k > j and self._tok(k + 1)[:1].isupper():
+                k += 1
+            else:
+                break
+        return end
+
+    def _open_qualifier(self, i: int) -> tuple[int, str, str | None] | None:
+        """'of political science', 'of the Veneto region', 'for the Ministry of Information and Culture': in an
+        appositive the qualifier runs to the comma, 'at', 'since' or the like that closes it; (end, text, country).
+        A body named after a descriptor of it is the body: 'director general of the army's media wing, Inter
+        Services Public Relations,' is the director general of Inter Services Public Relations."""
+        j, country, n = i + 1, None, len(self.tokens)
+        while j < n and j - i <= 14:
+            word = self._tok(j)
+            if word in _OPEN_ENDS and not (word == "and" and self._and_continues(j)):
+                break
+            if word.lower() in _CLAUSE_WORDS or word in {'"', "“", "”", "(", ")", "[", "]"}:
+                return None
+            entity = self._entity(j)
+            if entity and entity.kind == "person":
+                return None
+            if entity:
+                country = country or (entity.entity_id if entity.kind == "country" else entity.country_code)
+                j = self.gaz_at[j][1]
+            else:
+                j += 1
+        if j == i + 1 or j >= n or self._tok(j) not in _OPEN_ENDS:
+            return None
+        # a descriptor: a possessive, then common nouns ("the army's media wing"), then the body's own name
+        words = [t.text for t in self.tokens[i + 1 : j]]
+        common = lambda w: w[:1].islower() and w not in {"s", "the", "and", "of"}  # noqa: E731
+        if "s" in words and (at := words.index("s")) < len(words) - 1 and all(common(w) for w in words[at + 1 :]):
+            run = self._capital_run(j + 1)  # "…'s media wing, Inter Services Public Relations,"
+            if self._tok(j) == "," and run - (j + 1) >= 2 and self._tok(run) in _OPEN_ENDS:
+                return run, f"{self._tok(i)} {self.text[self.tokens[j + 1].start : self.tokens[run - 1].end]}", country
+        if "s" in words and words[-1][:1].isupper():
+            k = j  # "of the army's media wing Inter Services Public Relations"
+            while k > i + 1 and self._tok(k - 1)[:1].isupper():
+                k -= 1
+            if j - k >= 2 and common(self._tok(k - 1)):
+                return j, f"{self._tok(i)} {self.text[self.tokens[k].start : self.tokens[j - 1].end]}", country
+        return j, self.text[self.tokens[i].start : self.tokens[j - 1].end], country
+
+    def _and_continues(self, j: int) -> bool:
+        """'and' inside a title ('Information and Culture', 'history and archeology'), not before a new phrase."""
+        before, after = self._tok(j - 1), self._tok(j + 1)
+        return (after.isalpha() and after.lower() not in _CLAUSE_WORDS | {"a", "an", "the", "now", "also"}
+                and before[:1].isupper() == after[:1].isupper() and not (self._entity(j + 1) and self._entity(j + 1).kind == "person"))
+
+    def _capital_run(self, j: int) -> int:
+        k = j
+        while k < len(self.tokens) and k - j < 8 and (self._tok(k)[:1].isupper() or self._tok(k) == "-") and not (
+                self._entity(k) and self._entity(k).kind == "person"):
+            k += 1
+        return k
+
+    def _prefix(self, i: int, open_end: bool = False) -> _Prefix | None:
         """[country] [service] [rank] [office [qualifier]] [rank] [honorific] starting at token i."""
         entity = self._entity(i)
         if self._tok(i).lower() not in self.gaz.title_starts and not (entity and entity.kind != "person") and self._tok(i) not in _POSSESSORS:
@@ -206,7 +290,7 @@ class _ArticleEntities:
                 j = k
         if hit := self.gaz.lookup_lower(self.gaz.offices, self.tokens, j):
             j, p.office = hit
-            j, p.qualifier, p.qualifier_country = self._qualifier(j)
+            j, p.qualifier, p.qualifier_country = self._qualifier(j, open_end)
             if p.rank is None and (hit := self.gaz.lookup_lower(self.gaz.ranks, self.tokens, j)):
                 j, p.rank = hit
         if not (p.rank or p.office):
@@ -354,10 +438,12 @@ class _ArticleEntities:
                 k += 3 if self._tok(k + 2) == "as" else 2
             if self._tok(k).lower() in {"the", "a", "an"}:
                 k += 1
-            prefix = self._prefix(k)
+            prefix = self._prefix(k, open_end=True)
             # the office may end the appositive or go on to where it is held ("a senior fellow at the Atlantic Council")
-            if prefix is None or prefix.office is None or self._tok(prefix.end) not in CLOSING | _AT:
+            if prefix is None or prefix.office is None or self._tok(prefix.end) not in _OPEN_ENDS:
                 continue
+            if prefix.country is None and (where := self._held_at(prefix.end)):
+                prefix.country = where  # "the deputy special representative for North Korea at the State Department"
             # the name ends at the comma, or at the period of "Jr." before it
             person = next(((s, e, pid) for s, (e, pid, _) in self.person_spans.items()
                            if e == c or (e == c - 1 and self._tok(e) == ".")), None)
@@ -379,6 +465,14 @@ class _ArticleEntities:
                 pid = person[2]
             prefix.start = k
             self._add_role(pid, prefix)
+
+    def _held_at(self, i: int) -> str | None:
+        """The country of the body an appositive's office is held at: 'at the State Department' (token i: 'at')."""
+        if self._tok(i) not in {"at", "with"}:
+            return None
+        k = i + 2 if self._tok(i + 1).lower() == "the" else i + 1
+        entity = self._entity(k)
+        return entity.country_code if entity and entity.kind in {"organization", "armed_group"} else None
 
     def _earlier_person_with_surname(self, i: int) -> str | None:
         """The person of a name of two or more words, ending with token i's word, named before token i."""
