@@ -37,6 +37,8 @@ _POSSESSORS = {"region", "country", "kingdom", "group", "militia", "movement", "
 _NON_STATE = {"group", "militia", "movement", "organisation", "organization", "alliance", "coalition", "party"}
 _COPULAS = {"is", "was", "served", "serves", "became", "becomes"}
 _AT = {"at", "with", "from", "in"}
+_PREPOSITIONS = {"in", "to", "into", "from", "with", "against", "on", "about", "toward", "towards", "at", "for", "by",
+                 "across", "inside", "within", "over", "through", "and"}
 # "Baghdad-based", "Kurdish-led", "Trump-era": what follows a hyphen in a compound, never in a name
 _COMPOUND_TAILS = {"led", "based", "backed", "era", "run", "made", "born", "held", "type", "like", "wide", "free", "only", "up", "out", "in", "on", "off"}
 # Words that end the name of a body a title's qualifier may name, besides the gazetteer's body heads.
@@ -89,6 +91,7 @@ class _Prefix:
     office: str | None = None
     qualifier: str = ""
     qualifier_country: str | None = None
+    named_body: tuple[int, int] | None = None  # tokens of a body a descriptor names ("…'s media wing, Inter Services …")
     body: str = ""  # "Foreign Ministry" in "Foreign Ministry spokesman"
     modifiers: str = ""  # "Former", "Deputy" in "former Pakistani Prime Minister", "Iranian Deputy Foreign Minister"
     stateless: bool = False  # "Islamic State's spokesman", "the group's leader": an office of no state
@@ -107,6 +110,7 @@ class _ArticleEntities:
         self.body_spans: dict[int, tuple[int, str]] = {}  # start token -> (end token, organisation id)
         self.new_bodies: dict[str, Entity] = {}
         self.stateless_roles: set[tuple[str, int]] = set()  # offices of no state: no country to fill in
+        self._named_body: tuple[int, int] | None = None
 
     def _tail_of_a_longer_name(self, i: int, j: int, eid: str) -> bool:
         """'Security Council' in 'Supreme National Security Council' is not the UN's: a body's alias right after
@@ -235,12 +239,14 @@ class _ArticleEntities:
         if "s" in words and (at := words.index("s")) < len(words) - 1 and all(common(w) for w in words[at + 1 :]):
             run = self._capital_run(j + 1)  # "…'s media wing, Inter Services Public Relations,"
             if self._tok(j) == "," and run - (j + 1) >= 2 and self._tok(run) in _OPEN_ENDS:
+                self._named_body = (j + 1, run)
                 return run, f"{self._tok(i)} {self.text[self.tokens[j + 1].start : self.tokens[run - 1].end]}", country
         if "s" in words and words[-1][:1].isupper():
             k = j  # "of the army's media wing Inter Services Public Relations"
             while k > i + 1 and self._tok(k - 1)[:1].isupper():
                 k -= 1
             if j - k >= 2 and common(self._tok(k - 1)):
+                self._named_body = (k, j)
                 return j, f"{self._tok(i)} {self.text[self.tokens[k].start : self.tokens[j - 1].end]}", country
         return j, self.text[self.tokens[i].start : self.tokens[j - 1].end], country
 
@@ -290,7 +296,9 @@ class _ArticleEntities:
                 j = k
         if hit := self.gaz.lookup_lower(self.gaz.offices, self.tokens, j):
             j, p.office = hit
+            self._named_body = None
             j, p.qualifier, p.qualifier_country = self._qualifier(j, open_end)
+            p.named_body = self._named_body
             if p.rank is None and (hit := self.gaz.lookup_lower(self.gaz.ranks, self.tokens, j)):
                 j, p.rank = hit
         if not (p.rank or p.office):
@@ -389,6 +397,12 @@ class _ArticleEntities:
         if prefix.stateless and not country:
             self.stateless_roles.add((pid, start))
         self.roles.append(Role(pid, title, prefix.rank if prefix.office else None, country, start, end, self.sentences.of(start)))
+        if prefix.named_body and prefix.named_body[0] not in self.body_spans:
+            first, last = prefix.named_body  # the body the office belongs to is an organisation of its own
+            eid = f"org:{country.lower() + '-' if country else ''}{slugify(self.text[self.tokens[first].start : self.tokens[last - 1].end])}"
+            if eid not in self.gaz.entities:
+                self.new_bodies.setdefault(eid, Entity(eid, "organization", self.text[self.tokens[first].start : self.tokens[last - 1].end], country))
+            self.body_spans[first] = (last, eid)
 
     def find_titled_people(self) -> None:
         i = 0
@@ -602,12 +616,14 @@ class _ArticleEntities:
         entity = self.gaz.entities.get(self.gaz.phrases.get(tuple(t.text for t in tokenize(city)), ""))
         return entity.country_code if entity else None
 
-    def _countries_by_sentence(self) -> dict[int, set[str]]:
-        """The countries each sentence names (by name or adjective)."""
-        named: dict[int, set[str]] = {}
+    def _countries_by_sentence(self) -> dict[int, list[tuple[int, str, bool]]]:
+        """The countries each sentence names (by name or adjective): (character offset, code, whether a
+        preposition governs it: 'in Afghanistan', 'to China')."""
+        named: dict[int, list[tuple[int, str, bool]]] = {}
         for i, _, eid in self.gaz_at.values():
             if self.gaz.entities[eid].kind == "country":
-                named.setdefault(self.sentences.of(self.tokens[i].start), set()).add(eid)
+                governed = self._tok(i - 1).lower() in _PREPOSITIONS or (self._tok(i - 1).lower() == "the" and self._tok(i - 2).lower() in _PREPOSITIONS)
+                named.setdefault(self.sentences.of(self.tokens[i].start), []).append((self.tokens[i].start, eid, governed))
         return named
 
     def _body_word(self, k: int) -> bool:
@@ -754,17 +770,26 @@ class _ArticleEntities:
         return out
 
 
-def _fill_role_countries(roles: list[Role], countries: dict[int, set[str]], stateless: set[tuple[str, int]] = frozenset()) -> list[Role]:
+def _fill_role_countries(roles: list[Role], countries: dict[int, list[tuple[int, str, bool]]], stateless: set[tuple[str, int]] = frozenset()) -> list[Role]:
     """A role with no country of its own words takes the one the other roles of its sentence share (a
     delegation list), else, for a civilian office, the one country its sentence names ("Sudan's cabinet, led by
     Prime Minister Abdalla Hamdok"). The dateline is no evidence: a White House spokesperson quoted from Erbil
     is no Iraqi. A bare military rank takes no country: officers are as often named beside a foreign one."""
     filled = []
+    # the country the person serves by the words of another of their offices in the article
+    own = {}
+    for r in roles:
+        if r.country_code and r.title not in _RANK_TITLES:
+            own.setdefault(r.person_id, r.country_code)
     for role in roles:
         if role.country_code is None and (role.person_id, role.start) not in stateless:
             peers = [r.country_code for r in roles if r.sentence_index == role.sentence_index and r.country_code]
-            named = countries.get(role.sentence_index, set())
-            if peers and len(set(peers)) == 1:
+            # a country a preposition governs after the office is more often where its holder went or what they
+            # spoke of ("Prime Minister X flew to Iraq") than whose office it is ("…, one of Italy's regions")
+            named = {code for at, code, governed in countries.get(role.sentence_index, ()) if at < role.end or not governed}
+            if role.person_id in own:
+                role = replace(role, country_code=own[role.person_id])
+            elif peers and len(set(peers)) == 1:
                 role = replace(role, country_code=peers[0])
             elif len(named) == 1 and role.title not in _RANK_TITLES and not role.title.startswith(tuple(FOREIGN_POSTS)):
                 role = replace(role, country_code=next(iter(named)))
@@ -774,11 +799,11 @@ def _fill_role_countries(roles: list[Role], countries: dict[int, set[str]], stat
     return filled
 
 
-def _main_country(countries: dict[int, set[str]]) -> str | None:
+def _main_country(countries: dict[int, list[tuple[int, str, bool]]]) -> str | None:
     """The country the article is about, when one is: named in at least half the sentences that name any."""
     counts: dict[str, int] = {}
     for named in countries.values():
-        for code in named:
+        for code in {code for _, code, _ in named}:
             counts[code] = counts.get(code, 0) + 1
     if not counts:
         return None
