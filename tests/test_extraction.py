@@ -354,3 +354,20 @@ def test_an_appositive_office_runs_to_where_the_appositive_ends():
     # a special representative for Sudan is not Sudan's: the department the post is held at says whose
     assert ("person:jane-roe", "Deputy Special Representative for Sudan", "USA") in roles
     assert not any(pid in {"person:council", "person:affairs"} for pid, _, _ in roles)  # no body is a person
+
+
+def test_counterparts_possessors_nominees_and_repeated_offices():
+    text = ("Swedish Foreign Minister Ulla Berg spoke by phone with Finnish counterpart Aino Virtanen on Monday. "
+            "Canadian Prime Minister Paul Roy spoke. Roy's special envoy, Anne Cote, flew to Lima and met Peruvian leaders. "
+            "Parliament confirmed Deputy Premier nominee Lars Holm. Finance Minister Holm then left. "
+            "Former Danish ambassador to Chile, Erik Lund, spoke first. Later, ambassador Lund said little.")
+    _, entities, _, _ = _run(text)
+    roles = {(r.person_id, r.title, r.country_code) for r in entities.roles}
+    # a counterpart no title introduced is still a person, holding the office of the one they are matched with
+    assert ("person:aino-virtanen", "Foreign Minister", "FIN") in roles
+    # the envoy of a state's prime minister serves that state, not the country the envoy went to
+    assert ("person:anne-cote", "Special Envoy", "CAN") in roles
+    # a nominee holds no office yet but is a person, whom the surname later names
+    assert [(t, c) for pid, t, c in roles if pid == "person:lars-holm"] == [("Finance Minister", None)]
+    # a bare repetition of an office named in full is not another office
+    assert [t for pid, t, _ in roles if pid == "person:erik-lund"] == ["Former Ambassador to Chile"]

@@ -37,6 +37,7 @@ _POSSESSORS = {"region", "country", "kingdom", "group", "militia", "movement", "
 _NON_STATE = {"group", "militia", "movement", "organisation", "organization", "alliance", "coalition", "party"}
 _COPULAS = {"is", "was", "served", "serves", "became", "becomes"}
 _AT = {"at", "with", "from", "in"}
+_NOMINEES = {"nominee", "candidate", "hopeful", "designate", "pick"}
 _PREPOSITIONS = {"in", "to", "into", "from", "with", "against", "on", "about", "toward", "towards", "at", "for", "by",
                  "across", "inside", "within", "over", "through", "and"}
 # "Baghdad-based", "Kurdish-led", "Trump-era": what follows a hyphen in a compound, never in a name
@@ -221,8 +222,8 @@ class _ArticleEntities:
             word = self._tok(j)
             if word in _OPEN_ENDS and not (word == "and" and self._and_continues(j)):
                 break
-            if word.lower() in _CLAUSE_WORDS or word in {'"', "“", "”", "(", ")", "[", "]"}:
-                return None
+            if word.lower() in _CLAUSE_WORDS or word in MONTHS or word in {'"', "“", "”", "(", ")", "[", "]"}:
+                return None  # a clause, a quotation or a date ("… on Tuesday") is no part of an office
             entity = self._entity(j)
             if entity and entity.kind == "person":
                 return None
@@ -390,6 +391,11 @@ class _ArticleEntities:
             country = prefix.qualifier_country
         known = self.gaz.entities.get(pid)
         country = country or self.gaz.office_countries.get(prefix.office or "")
+        if not country and self._tok(prefix.start - 1) == "s" and self._tok(prefix.start - 2) in {"'", "’"}:
+            owner = next((o for s, (e, o, _) in self.person_spans.items() if e == prefix.start - 2), None)
+            owner = owner or self._earlier_person_with_surname(prefix.start - 3)  # "Roy's special envoy"
+            # "President Donald Trump's special envoy": the office of a state's officer is that state's
+            country = self.role_country.get(owner) or (self.gaz.entities[owner].country_code if owner in self.gaz.entities else None)
         country = country or (known.country_code if known and not prefix.stateless else None)
         if country:
             self.role_country.setdefault(pid, country)
@@ -413,6 +419,14 @@ class _ArticleEntities:
                 continue
             j = prefix.end
             name_end = self._name_end(j)
+            if name_end == j and self._tok(j) != "," and prefix.office and (wide := self._prefix(i, open_end=True)) and (
+                    wide.end > j and self._tok(wide.end) == ","):
+                prefix, j = wide, wide.end  # "The deputy minister for Information and Culture, Omar Dahir, said"
+                name_end = j
+            if name_end == j and self._tok(j).lower() in _NOMINEES and self._name_end(j + 1) - j >= 3:
+                self._add_person(j + 1, self._name_end(j + 1), "title")  # "Deputy President nominee X": a person, no office
+                i = self._name_end(j + 1)
+                continue
             first, after_comma = j + 1, j + 1
             if name_end == j and self._tok(j) == ",":
                 inner = self._prefix(j + 1)  # "The commander of US Central Command, Gen. Kenneth McKenzie,"
@@ -696,6 +710,9 @@ class _ArticleEntities:
                 continue  # "his Syrian counterpart", "met Turkish counterpart Hakan Fidan"
             n = i + 2 if self._tok(i + 1) == "," else i + 1
             named = self.person_spans.get(n)
+            if named is None and self._name_end(n) - n >= 2 and not self._inside_person(n):
+                end = self._name_end(n)  # "Israeli counterpart Meir Ben-Shabbat": a counterpart is someone
+                named = (end, self._add_person(n, end, "title"), "title")
             if named is None:
                 continue
             s_start = self.sentences.spans[self.sentences.of(token.start)][0]
@@ -760,7 +777,7 @@ class _ArticleEntities:
             if entity.kind == "person" and not entity.country_code and eid in self.role_country:
                 entity = Entity(entity.entity_id, entity.kind, entity.name, self.role_country[eid], entity.aliases)
             out.entities[eid] = entity
-        out.roles = _merge_ranks(_fill_role_countries(self.roles, self._countries_by_sentence(), self.stateless_roles))
+        out.roles = _drop_repeats(_merge_ranks(_fill_role_countries(self.roles, self._countries_by_sentence(), self.stateless_roles)))
         # The countries people serve and bodies belong to are actors too (interactions use them), even when
         # the text never names the country itself.
         implied = {e.country_code for e in out.entities.values() if e.country_code} | {r.country_code for r in out.roles if r.country_code}
@@ -809,6 +826,35 @@ def _main_country(countries: dict[int, list[tuple[int, str, bool]]]) -> str | No
         return None
     code, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
     return code if n * 2 >= len(countries) and n >= 2 else None
+
+
+_PAST = {"then", "former", "ex", "outgoing"}
+
+
+def _drop_repeats(roles: list[Role]) -> list[Role]:
+    """One role per office a person holds: 'ambassador Simon' after 'former French ambassador to Ivory Coast,
+    Jean-Marc Simon' repeats the fuller office, and 'then-president' and 'former President' of one person are
+    one past office (kept as 'Former'). A rank alone is its own role, left to _merge_ranks."""
+    def words(role: Role) -> str:
+        return f" {' '.join(role.title.lower().replace('-', ' ').split())} "
+
+    def core(role: Role) -> str:
+        return " ".join(w for w in words(role).split() if w not in _PAST)
+
+    kept = []
+    for role in roles:
+        if role.title in _RANK_TITLES:
+            kept.append(role)
+            continue
+        others = [r for r in roles if r is not role and r.person_id == role.person_id and r.title not in _RANK_TITLES
+                  and r.country_code in {role.country_code, None} | ({r.country_code} if role.country_code is None else set())]
+        if any(words(role) in words(r) and words(role) != words(r) for r in others):
+            continue  # a shorter wording of an office the person is named with in full
+        same = [r for r in others if core(r) == core(role) and words(r) != words(role)]
+        if same and (not words(role).startswith(" former ") and any(words(r).startswith(" former ") for r in same)):
+            continue
+        kept.append(role)
+    return kept
 
 
 def _merge_ranks(roles: list[Role]) -> list[Role]:
@@ -903,7 +949,7 @@ def unify_people(findings: EntityFindings) -> EntityFindings:
     final = lambda eid: target.get(eid, eid)  # noqa: E731
     return EntityFindings(
         mentions=[replace(m, entity_id=final(m.entity_id)) for m in findings.mentions],
-        roles=list({(final(r.person_id), r.title, r.start): replace(r, person_id=final(r.person_id)) for r in findings.roles}.values()),
+        roles=_drop_repeats(list({(final(r.person_id), r.title, r.start): replace(r, person_id=final(r.person_id)) for r in findings.roles}.values())),
         entities={eid: e for eid, e in findings.entities.items() if eid not in target},
     )
 
