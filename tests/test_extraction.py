@@ -371,3 +371,15 @@ def test_counterparts_possessors_nominees_and_repeated_offices():
     assert [(t, c) for pid, t, c in roles if pid == "person:lars-holm"] == [("Finance Minister", None)]
     # a bare repetition of an office named in full is not another office
     assert [t for pid, t, _ in roles if pid == "person:erik-lund"] == ["Former Ambassador to Chile"]
+
+
+def test_an_office_takes_a_country_named_before_it_or_a_capital_not_where_its_holder_went():
+    text = ("Speaking at a think tank in Oslo, Defense Minister Kari Dahl said the talks had stalled. "
+            "Army spokesperson Nils Eide claimed the raiders had come from Sweden. "
+            "Lena Moe, commander of the Danish-led Northern Shield Force, agreed.")
+    _, entities, _, _ = _run(text)
+    roles = {(r.person_id, r.title, r.country_code) for r in entities.roles}
+    assert ("person:kari-dahl", "Defense Minister", "NOR") in roles  # a capital names its state
+    assert [c for pid, _, c in roles if pid == "person:nils-eide"] == [None]  # "from Sweden" is where they came from
+    # who leads a body with a name of its own is no part of the office
+    assert any(pid == "person:lena-moe" and t == "Commander of the Northern Shield Force" for pid, t, _ in roles)

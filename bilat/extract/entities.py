@@ -37,6 +37,7 @@ _POSSESSORS = {"region", "country", "kingdom", "group", "militia", "movement", "
 _NON_STATE = {"group", "militia", "movement", "organisation", "organization", "alliance", "coalition", "party"}
 _COPULAS = {"is", "was", "served", "serves", "became", "becomes"}
 _AT = {"at", "with", "from", "in"}
+_DESCRIBED_BY = re.compile(r"\b[\w.’']+-(?:led|backed|based|run|funded|owned|allied|aligned)\s+(?=[A-Z])")
 _NOMINEES = {"nominee", "candidate", "hopeful", "designate", "pick"}
 _PREPOSITIONS = {"in", "to", "into", "from", "with", "against", "on", "about", "toward", "towards", "at", "for", "by",
                  "across", "inside", "within", "over", "through", "and"}
@@ -249,7 +250,9 @@ class _ArticleEntities:
             if j - k >= 2 and common(self._tok(k - 1)):
                 self._named_body = (k, j)
                 return j, f"{self._tok(i)} {self.text[self.tokens[k].start : self.tokens[j - 1].end]}", country
-        return j, self.text[self.tokens[i].start : self.tokens[j - 1].end], country
+        # "commander of the Kurdish-led Syrian Democratic Forces": who leads or backs a body that has a name of its
+        # own is no part of that name ("the US-led coalition" has none)
+        return j, _DESCRIBED_BY.sub("", self.text[self.tokens[i].start : self.tokens[j - 1].end]), country
 
     def _and_continues(self, j: int) -> bool:
         """'and' inside a title ('Information and Culture', 'history and archeology'), not before a new phrase."""
@@ -635,7 +638,10 @@ class _ArticleEntities:
         preposition governs it: 'in Afghanistan', 'to China')."""
         named: dict[int, list[tuple[int, str, bool]]] = {}
         for i, _, eid in self.gaz_at.values():
-            if self.gaz.entities[eid].kind == "country":
+            entity = self.gaz.entities[eid]
+            if entity.capital and entity.country_code:
+                eid = entity.country_code  # "a think tank in Washington": a capital names its state
+            if entity.kind == "country" or entity.capital:
                 governed = self._tok(i - 1).lower() in _PREPOSITIONS or (self._tok(i - 1).lower() == "the" and self._tok(i - 2).lower() in _PREPOSITIONS)
                 named.setdefault(self.sentences.of(self.tokens[i].start), []).append((self.tokens[i].start, eid, governed))
         return named
@@ -803,7 +809,8 @@ def _fill_role_countries(roles: list[Role], countries: dict[int, list[tuple[int,
             peers = [r.country_code for r in roles if r.sentence_index == role.sentence_index and r.country_code]
             # a country a preposition governs after the office is more often where its holder went or what they
             # spoke of ("Prime Minister X flew to Iraq") than whose office it is ("…, one of Italy's regions")
-            named = {code for at, code, governed in countries.get(role.sentence_index, ()) if at < role.end or not governed}
+            named = {code for at, code, _ in countries.get(role.sentence_index, ()) if at < role.end} or {
+                code for at, code, governed in countries.get(role.sentence_index, ()) if not governed}
             if role.person_id in own:
                 role = replace(role, country_code=own[role.person_id])
             elif peers and len(set(peers)) == 1:
