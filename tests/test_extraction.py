@@ -383,3 +383,13 @@ def test_an_office_takes_a_country_named_before_it_or_a_capital_not_where_its_ho
     assert [c for pid, _, c in roles if pid == "person:nils-eide"] == [None]  # "from Sweden" is where they came from
     # who leads a body with a name of its own is no part of the office
     assert any(pid == "person:lena-moe" and t == "Commander of the Northern Shield Force" for pid, t, _ in roles)
+
+
+def test_an_office_a_copula_gives_a_person_already_named():
+    text = ("“The vote was close,” Ruth Okafor said. Okafor is the former chair of the board of trustees and is now "
+            "dean of law at the City College. Okafor was the first dean to resign.")
+    _, entities, _, _ = _run(text)
+    roles = {(r.person_id, r.title) for r in entities.roles}
+    assert ("person:ruth-okafor", "Former Chairman of the board of trustees") in roles
+    assert ("person:ruth-okafor", "Dean of law") in roles
+    assert not any("resign" in t for _, t in roles)  # "the first dean to resign" is no office

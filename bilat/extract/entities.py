@@ -113,6 +113,7 @@ class _ArticleEntities:
         self.new_bodies: dict[str, Entity] = {}
         self.stateless_roles: set[tuple[str, int]] = set()  # offices of no state: no country to fill in
         self._named_body: tuple[int, int] | None = None
+        self._apposed: set[int] = set()  # commas an appositive office was read at
 
     def _tail_of_a_longer_name(self, i: int, j: int, eid: str) -> bool:
         """'Security Council' in 'Supreme National Security Council' is not the UN's: a body's alias right after
@@ -219,6 +220,8 @@ class _ArticleEntities:
         A body named after a descriptor of it is the body: 'director general of the army's media wing, Inter
         Services Public Relations,' is the director general of Inter Services Public Relations."""
         j, country, n = i + 1, None, len(self.tokens)
+        if self._tok(i).lower() == "to" and self._tok(j).islower() and self._tok(j) != "the":
+            return None  # "the first president to visit": a verb, not where the office is held
         while j < n and j - i <= 14:
             word = self._tok(j)
             if word in _OPEN_ENDS and not (word == "and" and self._and_continues(j)):
@@ -459,10 +462,11 @@ class _ArticleEntities:
             return True
         return word in self.gaz.people_by_surname
 
-    def find_appositives(self) -> None:
-        """'NAME, [the] [country] OFFICE [qualifier],' — the office belongs to NAME."""
+    def find_appositives(self, late: bool = False) -> None:
+        """'NAME, [the] [country] OFFICE [qualifier],' — the office belongs to NAME. ``late``: again once speakers
+        and short forms are known ('the 70-year-old Barnier, a former EU commissioner,'), for those only."""
         for c, token in enumerate(self.tokens):
-            if token.text != ",":
+            if token.text != "," or c in self._apposed:
                 continue
             k = c + 1
             if self._tok(k) == "who" and self._tok(k + 1) in _COPULAS:  # "Mark Lambert, who was the special envoy"
@@ -478,6 +482,8 @@ class _ArticleEntities:
             # the name ends at the comma, or at the period of "Jr." before it
             person = next(((s, e, pid) for s, (e, pid, _) in self.person_spans.items()
                            if e == c or (e == c - 1 and self._tok(e) == ".")), None)
+            if person is None and late:
+                continue
             if person is None:
                 start = c
                 while start > 0 and (self._is_name_word(start - 1) or self._tok(start - 1) in {"-", "."} | NAME_SUFFIXES or self._tok(start - 1).lower() in self.gaz.name_particles):
@@ -496,6 +502,32 @@ class _ArticleEntities:
                 pid = person[2]
             prefix.start = k
             self._add_role(pid, prefix)
+            self._apposed.add(c)
+
+    def find_predicates(self) -> None:
+        """'NAME is the former chair of …  and is now associate dean of …': an office a copula gives a person
+        already named; 'and is' goes on with the same person."""
+        subject = None
+        for c, token in enumerate(self.tokens):
+            if token.text in {".", "?", "!", ";"}:
+                subject = None
+            if token.text not in {"is", "was"}:
+                continue
+            person = next((pid for s, (e, pid, _) in self.person_spans.items() if e == c), None)
+            if person is None and self._tok(c - 1) == "and":
+                person = subject
+            subject = person
+            if person is None:
+                continue
+            k = c + 1
+            while self._tok(k).lower() in {"now", "also", "currently", "still", "the", "a", "an"}:
+                k += 1
+            prefix = self._prefix(k, open_end=True)
+            if prefix is None or prefix.office is None or self._tok(prefix.end) not in _OPEN_ENDS:
+                continue
+            if prefix.country is None and (where := self._held_at(prefix.end)):
+                prefix.country = where
+            self._add_role(person, prefix)
 
     def _held_at(self, i: int) -> str | None:
         """The country of the body an appositive's office is held at: 'at the State Department' (token i: 'at')."""
@@ -887,6 +919,8 @@ def find_entities(text: str, tokens: list[Token], sentences: SentenceIndex, gaz:
     state.find_appositives()
     state.find_named_speakers()
     state.add_short_forms()
+    state.find_appositives(late=True)
+    state.find_predicates()
     state.find_counterparts()
     state.resolve_title_references()
     state.find_bodies()
