@@ -336,3 +336,60 @@ def test_a_definite_description_speaks_for_the_person_named_before():
     text = ("WASHINGTON — Secretary of State Marco Rubio spoke aboard his plane. “It diverts attention,” Rubio told VOA. "
             "“We could spend more time on the Indo-Pacific,” the top U.S. diplomat noted.")
     assert [speaker for _, speaker, _ in _quotes(text)] == ["person:marco-rubio", "person:marco-rubio"]
+
+
+def test_an_appositive_office_runs_to_where_the_appositive_ends():
+    text = ("Maria Lopez, director of the National Water Resources Council, said the dams were full. "
+            "Tom Berg, professor of economic history at Lund University, disagreed. "
+            "Omar Dahir, the deputy minister for Information and Culture, spoke next. "
+            "Col. Amir Raza, head of the army's press wing, Defence Public Affairs, said the road was open. "
+            "Jane Roe, the deputy special representative for Sudan at the State Department, left.")
+    _, entities, _, _ = _run(text)
+    roles = {(r.person_id, r.title, r.country_code) for r in entities.roles}
+    assert ("person:maria-lopez", "Head of the National Water Resources Council", None) in roles
+    assert ("person:tom-berg", "Professor of economic history", None) in roles
+    assert ("person:omar-dahir", "Deputy Minister for Information and Culture", None) in roles
+    # a body named after a descriptor of it is the body
+    assert ("person:amir-raza", "Head of Defence Public Affairs", None) in roles
+    # a special representative for Sudan is not Sudan's: the department the post is held at says whose
+    assert ("person:jane-roe", "Deputy Special Representative for Sudan", "USA") in roles
+    assert not any(pid in {"person:council", "person:affairs"} for pid, _, _ in roles)  # no body is a person
+
+
+def test_counterparts_possessors_nominees_and_repeated_offices():
+    text = ("Swedish Foreign Minister Ulla Berg spoke by phone with Finnish counterpart Aino Virtanen on Monday. "
+            "Canadian Prime Minister Paul Roy spoke. Roy's special envoy, Anne Cote, flew to Lima and met Peruvian leaders. "
+            "Parliament confirmed Deputy Premier nominee Lars Holm. Finance Minister Holm then left. "
+            "Former Danish ambassador to Chile, Erik Lund, spoke first. Later, ambassador Lund said little.")
+    _, entities, _, _ = _run(text)
+    roles = {(r.person_id, r.title, r.country_code) for r in entities.roles}
+    # a counterpart no title introduced is still a person, holding the office of the one they are matched with
+    assert ("person:aino-virtanen", "Foreign Minister", "FIN") in roles
+    # the envoy of a state's prime minister serves that state, not the country the envoy went to
+    assert ("person:anne-cote", "Special Envoy", "CAN") in roles
+    # a nominee holds no office yet but is a person, whom the surname later names
+    assert [(t, c) for pid, t, c in roles if pid == "person:lars-holm"] == [("Finance Minister", None)]
+    # a bare repetition of an office named in full is not another office
+    assert [t for pid, t, _ in roles if pid == "person:erik-lund"] == ["Former Ambassador to Chile"]
+
+
+def test_an_office_takes_a_country_named_before_it_or_a_capital_not_where_its_holder_went():
+    text = ("Speaking at a think tank in Oslo, Defense Minister Kari Dahl said the talks had stalled. "
+            "Army spokesperson Nils Eide claimed the raiders had come from Sweden. "
+            "Lena Moe, commander of the Danish-led Northern Shield Force, agreed.")
+    _, entities, _, _ = _run(text)
+    roles = {(r.person_id, r.title, r.country_code) for r in entities.roles}
+    assert ("person:kari-dahl", "Defense Minister", "NOR") in roles  # a capital names its state
+    assert [c for pid, _, c in roles if pid == "person:nils-eide"] == [None]  # "from Sweden" is where they came from
+    # who leads a body with a name of its own is no part of the office
+    assert any(pid == "person:lena-moe" and t == "Commander of the Northern Shield Force" for pid, t, _ in roles)
+
+
+def test_an_office_a_copula_gives_a_person_already_named():
+    text = ("“The vote was close,” Ruth Okafor said. Okafor is the former chair of the board of trustees and is now "
+            "dean of law at the City College. Okafor was the first dean to resign.")
+    _, entities, _, _ = _run(text)
+    roles = {(r.person_id, r.title) for r in entities.roles}
+    assert ("person:ruth-okafor", "Former Chairman of the board of trustees") in roles
+    assert ("person:ruth-okafor", "Dean of law") in roles
+    assert not any("resign" in t for _, t in roles)  # "the first dean to resign" is no office

@@ -19,7 +19,8 @@ from bilat.extract.text import DATELINE, SentenceIndex, Token, tokenize
 from bilat.ids import slugify
 
 QUALIFIER_WORDS = {"of", "for", "to", "on"}
-FOREIGN_POSTS = {"Ambassador", "Special Envoy", "Chargé d'Affaires"}  # "US Ambassador to Iraq" serves the US
+# "US Ambassador to Iraq" serves the US; a special representative "for North Korea" is not North Korea's
+FOREIGN_POSTS = {"Ambassador", "Special Envoy", "Chargé d'Affaires", "Special Representative", "Special Rapporteur"}
 CLOSING = {",", ".", ";", ":", ")", "—", "–", "!", "?", "and", "who", "said", "says", "told", "added"}
 _RANK_TITLES = {"General", "Lieutenant General", "Major General", "Brigadier General", "Colonel", "Lieutenant Colonel",
                 "Admiral", "Vice Admiral", "Rear Admiral", "Major", "Captain", "Sergeant"}
@@ -36,8 +37,20 @@ _POSSESSORS = {"region", "country", "kingdom", "group", "militia", "movement", "
 _NON_STATE = {"group", "militia", "movement", "organisation", "organization", "alliance", "coalition", "party"}
 _COPULAS = {"is", "was", "served", "serves", "became", "becomes"}
 _AT = {"at", "with", "from", "in"}
+_DESCRIBED_BY = re.compile(r"\b[\w.’']+-(?:led|backed|based|run|funded|owned|allied|aligned)\s+(?=[A-Z])")
+_NOMINEES = {"nominee", "candidate", "hopeful", "designate", "pick"}
+_PREPOSITIONS = {"in", "to", "into", "from", "with", "against", "on", "about", "toward", "towards", "at", "for", "by",
+                 "across", "inside", "within", "over", "through", "and"}
 # "Baghdad-based", "Kurdish-led", "Trump-era": what follows a hyphen in a compound, never in a name
 _COMPOUND_TAILS = {"led", "based", "backed", "era", "run", "made", "born", "held", "type", "like", "wide", "free", "only", "up", "out", "in", "on", "off"}
+# Words that end the name of a body a title's qualifier may name, besides the gazetteer's body heads.
+_NAME_HEADS = {"Program", "Programme", "Office", "Initiative", "Project", "Relations", "Studies", "Affairs", "Rights"}
+# Where an appositive's office ends: "Jane Roe, professor of law at …", "…, special envoy since 2021, said".
+_OPEN_ENDS = CLOSING | _AT | {"since", "until", "between", "during", "when", "after", "before", "under", "as"}
+# Words that open a clause: an appositive's qualifier never runs over one.
+_CLAUSE_WORDS = {"is", "was", "are", "were", "be", "been", "has", "have", "had", "will", "would", "can", "could",
+                 "may", "might", "should", "must", "said", "says", "told", "who", "which", "that", "whose", "whom",
+                 "did", "does", "do", "not", "he", "she", "they", "it", "we"}
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
           "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
@@ -80,6 +93,7 @@ class _Prefix:
     office: str | None = None
     qualifier: str = ""
     qualifier_country: str | None = None
+    named_body: tuple[int, int] | None = None  # tokens of a body a descriptor names ("…'s media wing, Inter Services …")
     body: str = ""  # "Foreign Ministry" in "Foreign Ministry spokesman"
     modifiers: str = ""  # "Former", "Deputy" in "former Pakistani Prime Minister", "Iranian Deputy Foreign Minister"
     stateless: bool = False  # "Islamic State's spokesman", "the group's leader": an office of no state
@@ -98,6 +112,8 @@ class _ArticleEntities:
         self.body_spans: dict[int, tuple[int, str]] = {}  # start token -> (end token, organisation id)
         self.new_bodies: dict[str, Entity] = {}
         self.stateless_roles: set[tuple[str, int]] = set()  # offices of no state: no country to fill in
+        self._named_body: tuple[int, int] | None = None
+        self._apposed: set[int] = set()  # commas an appositive office was read at
 
     def _tail_of_a_longer_name(self, i: int, j: int, eid: str) -> bool:
         """'Security Council' in 'Supreme National Security Council' is not the UN's: a body's alias right after
@@ -147,13 +163,19 @@ class _ArticleEntities:
             return end + 2, country
         return None
 
-    def _qualifier(self, i: int) -> tuple[int, str, str | None]:
-        """'of Joint Operations', 'to Iraq', 'for the Middle East' after an office; (end, text, country)."""
+    def _qualifier(self, i: int, open_end: bool = False) -> tuple[int, str, str | None]:
+        """'of Joint Operations', 'to Iraq', 'for the Middle East' after an office; (end, text, country). With
+        ``open_end`` (an appositive, which a comma closes) any words up to where the appositive ends."""
         if self._tok(i).lower() not in QUALIFIER_WORDS:
             return i, "", None
+        if open_end and (hit := self._open_qualifier(i)):
+            return hit
         j, country, consumed = i + 1, None, 0
         while j < len(self.tokens) and consumed < 12:
             entity = self._entity(j)
+            if (run := self._body_run(j)) > j:
+                j, consumed = run, consumed + run - j  # "of the White House National Economic Council"
+                continue
             if entity and entity.kind != "person":
                 # "to Iraq", "of Karbala", "of U.S. Central Command": the country, or the one the place or body is in
                 country = country or (entity.entity_id if entity.kind == "country" else entity.country_code)
@@ -173,7 +195,82 @@ class _ArticleEntities:
             return i, "", None
         return j, self.text[self.tokens[i].start : self.tokens[j - 1].end], country
 
-    def _prefix(self, i: int) -> _Prefix | None:
+    def _body_run(self, j: int) -> int:
+        """End of a run of capitalised words from token j that ends in a body's head word ('National Economic
+        Council', 'Committee for Freedom', 'Adversary Analytics Program'); j when the run names no body (a
+        person's name after an office: 'Special Envoy for Syria Geir Pedersen')."""
+        k, end = j, j
+        while k < len(self.tokens) and k - j < 8:
+            word, entity = self._tok(k), self._entity(k)
+            if entity and entity.kind == "person":
+                break
+            if word[:1].isupper() and word not in MONTHS:
+                k += 1
+                if word in self.gaz.body_heads or word in _NAME_HEADS:
+                    end = k
+            elif word in {"-", "of", "for", "and"} and k > j and self._tok(k + 1)[:1].isupper():
+                k += 1
+            else:
+                break
+        return end
+
+    def _open_qualifier(self, i: int) -> tuple[int, str, str | None] | None:
+        """'of political science', 'of the Veneto region', 'for the Ministry of Information and Culture': in an
+        appositive the qualifier runs to the comma, 'at', 'since' or the like that closes it; (end, text, country).
+        A body named after a descriptor of it is the body: 'director general of the army's media wing, Inter
+        Services Public Relations,' is the director general of Inter Services Public Relations."""
+        j, country, n = i + 1, None, len(self.tokens)
+        if self._tok(i).lower() == "to" and self._tok(j).islower() and self._tok(j) != "the":
+            return None  # "the first president to visit": a verb, not where the office is held
+        while j < n and j - i <= 14:
+            word = self._tok(j)
+            if word in _OPEN_ENDS and not (word == "and" and self._and_continues(j)):
+                break
+            if word.lower() in _CLAUSE_WORDS or word in MONTHS or word in {'"', "“", "”", "(", ")", "[", "]"}:
+                return None  # a clause, a quotation or a date ("… on Tuesday") is no part of an office
+            entity = self._entity(j)
+            if entity and entity.kind == "person":
+                return None
+            if entity:
+                country = country or (entity.entity_id if entity.kind == "country" else entity.country_code)
+                j = self.gaz_at[j][1]
+            else:
+                j += 1
+        if j == i + 1 or j >= n or self._tok(j) not in _OPEN_ENDS:
+            return None
+        # a descriptor: a possessive, then common nouns ("the army's media wing"), then the body's own name
+        words = [t.text for t in self.tokens[i + 1 : j]]
+        common = lambda w: w[:1].islower() and w not in {"s", "the", "and", "of"}  # noqa: E731
+        if "s" in words and (at := words.index("s")) < len(words) - 1 and all(common(w) for w in words[at + 1 :]):
+            run = self._capital_run(j + 1)  # "…'s media wing, Inter Services Public Relations,"
+            if self._tok(j) == "," and run - (j + 1) >= 2 and self._tok(run) in _OPEN_ENDS:
+                self._named_body = (j + 1, run)
+                return run, f"{self._tok(i)} {self.text[self.tokens[j + 1].start : self.tokens[run - 1].end]}", country
+        if "s" in words and words[-1][:1].isupper():
+            k = j  # "of the army's media wing Inter Services Public Relations"
+            while k > i + 1 and self._tok(k - 1)[:1].isupper():
+                k -= 1
+            if j - k >= 2 and common(self._tok(k - 1)):
+                self._named_body = (k, j)
+                return j, f"{self._tok(i)} {self.text[self.tokens[k].start : self.tokens[j - 1].end]}", country
+        # "commander of the Kurdish-led Syrian Democratic Forces": who leads or backs a body that has a name of its
+        # own is no part of that name ("the US-led coalition" has none)
+        return j, _DESCRIBED_BY.sub("", self.text[self.tokens[i].start : self.tokens[j - 1].end]), country
+
+    def _and_continues(self, j: int) -> bool:
+        """'and' inside a title ('Information and Culture', 'history and archeology'), not before a new phrase."""
+        before, after = self._tok(j - 1), self._tok(j + 1)
+        return (after.isalpha() and after.lower() not in _CLAUSE_WORDS | {"a", "an", "the", "now", "also"}
+                and before[:1].isupper() == after[:1].isupper() and not (self._entity(j + 1) and self._entity(j + 1).kind == "person"))
+
+    def _capital_run(self, j: int) -> int:
+        k = j
+        while k < len(self.tokens) and k - j < 8 and (self._tok(k)[:1].isupper() or self._tok(k) == "-") and not (
+                self._entity(k) and self._entity(k).kind == "person"):
+            k += 1
+        return k
+
+    def _prefix(self, i: int, open_end: bool = False) -> _Prefix | None:
         """[country] [service] [rank] [office [qualifier]] [rank] [honorific] starting at token i."""
         entity = self._entity(i)
         if self._tok(i).lower() not in self.gaz.title_starts and not (entity and entity.kind != "person") and self._tok(i) not in _POSSESSORS:
@@ -206,7 +303,9 @@ class _ArticleEntities:
                 j = k
         if hit := self.gaz.lookup_lower(self.gaz.offices, self.tokens, j):
             j, p.office = hit
-            j, p.qualifier, p.qualifier_country = self._qualifier(j)
+            self._named_body = None
+            j, p.qualifier, p.qualifier_country = self._qualifier(j, open_end)
+            p.named_body = self._named_body
             if p.rank is None and (hit := self.gaz.lookup_lower(self.gaz.ranks, self.tokens, j)):
                 j, p.rank = hit
         if not (p.rank or p.office):
@@ -298,6 +397,11 @@ class _ArticleEntities:
             country = prefix.qualifier_country
         known = self.gaz.entities.get(pid)
         country = country or self.gaz.office_countries.get(prefix.office or "")
+        if not country and self._tok(prefix.start - 1) == "s" and self._tok(prefix.start - 2) in {"'", "’"}:
+            owner = next((o for s, (e, o, _) in self.person_spans.items() if e == prefix.start - 2), None)
+            owner = owner or self._earlier_person_with_surname(prefix.start - 3)  # "Roy's special envoy"
+            # "President Donald Trump's special envoy": the office of a state's officer is that state's
+            country = self.role_country.get(owner) or (self.gaz.entities[owner].country_code if owner in self.gaz.entities else None)
         country = country or (known.country_code if known and not prefix.stateless else None)
         if country:
             self.role_country.setdefault(pid, country)
@@ -305,6 +409,12 @@ class _ArticleEntities:
         if prefix.stateless and not country:
             self.stateless_roles.add((pid, start))
         self.roles.append(Role(pid, title, prefix.rank if prefix.office else None, country, start, end, self.sentences.of(start)))
+        if prefix.named_body and prefix.named_body[0] not in self.body_spans:
+            first, last = prefix.named_body  # the body the office belongs to is an organisation of its own
+            eid = f"org:{country.lower() + '-' if country else ''}{slugify(self.text[self.tokens[first].start : self.tokens[last - 1].end])}"
+            if eid not in self.gaz.entities:
+                self.new_bodies.setdefault(eid, Entity(eid, "organization", self.text[self.tokens[first].start : self.tokens[last - 1].end], country))
+            self.body_spans[first] = (last, eid)
 
     def find_titled_people(self) -> None:
         i = 0
@@ -315,6 +425,14 @@ class _ArticleEntities:
                 continue
             j = prefix.end
             name_end = self._name_end(j)
+            if name_end == j and self._tok(j) != "," and prefix.office and (wide := self._prefix(i, open_end=True)) and (
+                    wide.end > j and self._tok(wide.end) == ","):
+                prefix, j = wide, wide.end  # "The deputy minister for Information and Culture, Omar Dahir, said"
+                name_end = j
+            if name_end == j and self._tok(j).lower() in _NOMINEES and self._name_end(j + 1) - j >= 3:
+                self._add_person(j + 1, self._name_end(j + 1), "title")  # "Deputy President nominee X": a person, no office
+                i = self._name_end(j + 1)
+                continue
             first, after_comma = j + 1, j + 1
             if name_end == j and self._tok(j) == ",":
                 inner = self._prefix(j + 1)  # "The commander of US Central Command, Gen. Kenneth McKenzie,"
@@ -344,23 +462,28 @@ class _ArticleEntities:
             return True
         return word in self.gaz.people_by_surname
 
-    def find_appositives(self) -> None:
-        """'NAME, [the] [country] OFFICE [qualifier],' — the office belongs to NAME."""
+    def find_appositives(self, late: bool = False) -> None:
+        """'NAME, [the] [country] OFFICE [qualifier],' — the office belongs to NAME. ``late``: again once speakers
+        and short forms are known ('the 70-year-old Barnier, a former EU commissioner,'), for those only."""
         for c, token in enumerate(self.tokens):
-            if token.text != ",":
+            if token.text != "," or c in self._apposed:
                 continue
             k = c + 1
             if self._tok(k) == "who" and self._tok(k + 1) in _COPULAS:  # "Mark Lambert, who was the special envoy"
                 k += 3 if self._tok(k + 2) == "as" else 2
             if self._tok(k).lower() in {"the", "a", "an"}:
                 k += 1
-            prefix = self._prefix(k)
+            prefix = self._prefix(k, open_end=True)
             # the office may end the appositive or go on to where it is held ("a senior fellow at the Atlantic Council")
-            if prefix is None or prefix.office is None or self._tok(prefix.end) not in CLOSING | _AT:
+            if prefix is None or prefix.office is None or self._tok(prefix.end) not in _OPEN_ENDS:
                 continue
+            if prefix.country is None and (where := self._held_at(prefix.end)):
+                prefix.country = where  # "the deputy special representative for North Korea at the State Department"
             # the name ends at the comma, or at the period of "Jr." before it
             person = next(((s, e, pid) for s, (e, pid, _) in self.person_spans.items()
                            if e == c or (e == c - 1 and self._tok(e) == ".")), None)
+            if person is None and late:
+                continue
             if person is None:
                 start = c
                 while start > 0 and (self._is_name_word(start - 1) or self._tok(start - 1) in {"-", "."} | NAME_SUFFIXES or self._tok(start - 1).lower() in self.gaz.name_particles):
@@ -379,6 +502,40 @@ class _ArticleEntities:
                 pid = person[2]
             prefix.start = k
             self._add_role(pid, prefix)
+            self._apposed.add(c)
+
+    def find_predicates(self) -> None:
+        """'NAME is the former chair of …  and is now associate dean of …': an office a copula gives a person
+        already named; 'and is' goes on with the same person."""
+        subject = None
+        for c, token in enumerate(self.tokens):
+            if token.text in {".", "?", "!", ";"}:
+                subject = None
+            if token.text not in {"is", "was"}:
+                continue
+            person = next((pid for s, (e, pid, _) in self.person_spans.items() if e == c), None)
+            if person is None and self._tok(c - 1) == "and":
+                person = subject
+            subject = person
+            if person is None:
+                continue
+            k = c + 1
+            while self._tok(k).lower() in {"now", "also", "currently", "still", "the", "a", "an"}:
+                k += 1
+            prefix = self._prefix(k, open_end=True)
+            if prefix is None or prefix.office is None or self._tok(prefix.end) not in _OPEN_ENDS:
+                continue
+            if prefix.country is None and (where := self._held_at(prefix.end)):
+                prefix.country = where
+            self._add_role(person, prefix)
+
+    def _held_at(self, i: int) -> str | None:
+        """The country of the body an appositive's office is held at: 'at the State Department' (token i: 'at')."""
+        if self._tok(i) not in {"at", "with"}:
+            return None
+        k = i + 2 if self._tok(i + 1).lower() == "the" else i + 1
+        entity = self._entity(k)
+        return entity.country_code if entity and entity.kind in {"organization", "armed_group"} else None
 
     def _earlier_person_with_surname(self, i: int) -> str | None:
         """The person of a name of two or more words, ending with token i's word, named before token i."""
@@ -508,12 +665,17 @@ class _ArticleEntities:
         entity = self.gaz.entities.get(self.gaz.phrases.get(tuple(t.text for t in tokenize(city)), ""))
         return entity.country_code if entity else None
 
-    def _countries_by_sentence(self) -> dict[int, set[str]]:
-        """The countries each sentence names (by name or adjective)."""
-        named: dict[int, set[str]] = {}
+    def _countries_by_sentence(self) -> dict[int, list[tuple[int, str, bool]]]:
+        """The countries each sentence names (by name or adjective): (character offset, code, whether a
+        preposition governs it: 'in Afghanistan', 'to China')."""
+        named: dict[int, list[tuple[int, str, bool]]] = {}
         for i, _, eid in self.gaz_at.values():
-            if self.gaz.entities[eid].kind == "country":
-                named.setdefault(self.sentences.of(self.tokens[i].start), set()).add(eid)
+            entity = self.gaz.entities[eid]
+            if entity.capital and entity.country_code:
+                eid = entity.country_code  # "a think tank in Washington": a capital names its state
+            if entity.kind == "country" or entity.capital:
+                governed = self._tok(i - 1).lower() in _PREPOSITIONS or (self._tok(i - 1).lower() == "the" and self._tok(i - 2).lower() in _PREPOSITIONS)
+                named.setdefault(self.sentences.of(self.tokens[i].start), []).append((self.tokens[i].start, eid, governed))
         return named
 
     def _body_word(self, k: int) -> bool:
@@ -586,6 +748,9 @@ class _ArticleEntities:
                 continue  # "his Syrian counterpart", "met Turkish counterpart Hakan Fidan"
             n = i + 2 if self._tok(i + 1) == "," else i + 1
             named = self.person_spans.get(n)
+            if named is None and self._name_end(n) - n >= 2 and not self._inside_person(n):
+                end = self._name_end(n)  # "Israeli counterpart Meir Ben-Shabbat": a counterpart is someone
+                named = (end, self._add_person(n, end, "title"), "title")
             if named is None:
                 continue
             s_start = self.sentences.spans[self.sentences.of(token.start)][0]
@@ -650,7 +815,7 @@ class _ArticleEntities:
             if entity.kind == "person" and not entity.country_code and eid in self.role_country:
                 entity = Entity(entity.entity_id, entity.kind, entity.name, self.role_country[eid], entity.aliases)
             out.entities[eid] = entity
-        out.roles = _merge_ranks(_fill_role_countries(self.roles, self._countries_by_sentence(), self.stateless_roles))
+        out.roles = _drop_repeats(_merge_ranks(_fill_role_countries(self.roles, self._countries_by_sentence(), self.stateless_roles)))
         # The countries people serve and bodies belong to are actors too (interactions use them), even when
         # the text never names the country itself.
         implied = {e.country_code for e in out.entities.values() if e.country_code} | {r.country_code for r in out.roles if r.country_code}
@@ -660,17 +825,27 @@ class _ArticleEntities:
         return out
 
 
-def _fill_role_countries(roles: list[Role], countries: dict[int, set[str]], stateless: set[tuple[str, int]] = frozenset()) -> list[Role]:
+def _fill_role_countries(roles: list[Role], countries: dict[int, list[tuple[int, str, bool]]], stateless: set[tuple[str, int]] = frozenset()) -> list[Role]:
     """A role with no country of its own words takes the one the other roles of its sentence share (a
     delegation list), else, for a civilian office, the one country its sentence names ("Sudan's cabinet, led by
     Prime Minister Abdalla Hamdok"). The dateline is no evidence: a White House spokesperson quoted from Erbil
     is no Iraqi. A bare military rank takes no country: officers are as often named beside a foreign one."""
     filled = []
+    # the country the person serves by the words of another of their offices in the article
+    own = {}
+    for r in roles:
+        if r.country_code and r.title not in _RANK_TITLES:
+            own.setdefault(r.person_id, r.country_code)
     for role in roles:
         if role.country_code is None and (role.person_id, role.start) not in stateless:
             peers = [r.country_code for r in roles if r.sentence_index == role.sentence_index and r.country_code]
-            named = countries.get(role.sentence_index, set())
-            if peers and len(set(peers)) == 1:
+            # a country a preposition governs after the office is more often where its holder went or what they
+            # spoke of ("Prime Minister X flew to Iraq") than whose office it is ("…, one of Italy's regions")
+            named = {code for at, code, _ in countries.get(role.sentence_index, ()) if at < role.end} or {
+                code for at, code, governed in countries.get(role.sentence_index, ()) if not governed}
+            if role.person_id in own:
+                role = replace(role, country_code=own[role.person_id])
+            elif peers and len(set(peers)) == 1:
                 role = replace(role, country_code=peers[0])
             elif len(named) == 1 and role.title not in _RANK_TITLES and not role.title.startswith(tuple(FOREIGN_POSTS)):
                 role = replace(role, country_code=next(iter(named)))
@@ -680,16 +855,45 @@ def _fill_role_countries(roles: list[Role], countries: dict[int, set[str]], stat
     return filled
 
 
-def _main_country(countries: dict[int, set[str]]) -> str | None:
+def _main_country(countries: dict[int, list[tuple[int, str, bool]]]) -> str | None:
     """The country the article is about, when one is: named in at least half the sentences that name any."""
     counts: dict[str, int] = {}
     for named in countries.values():
-        for code in named:
+        for code in {code for _, code, _ in named}:
             counts[code] = counts.get(code, 0) + 1
     if not counts:
         return None
     code, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
     return code if n * 2 >= len(countries) and n >= 2 else None
+
+
+_PAST = {"then", "former", "ex", "outgoing"}
+
+
+def _drop_repeats(roles: list[Role]) -> list[Role]:
+    """One role per office a person holds: 'ambassador Simon' after 'former French ambassador to Ivory Coast,
+    Jean-Marc Simon' repeats the fuller office, and 'then-president' and 'former President' of one person are
+    one past office (kept as 'Former'). A rank alone is its own role, left to _merge_ranks."""
+    def words(role: Role) -> str:
+        return f" {' '.join(role.title.lower().replace('-', ' ').split())} "
+
+    def core(role: Role) -> str:
+        return " ".join(w for w in words(role).split() if w not in _PAST)
+
+    kept = []
+    for role in roles:
+        if role.title in _RANK_TITLES:
+            kept.append(role)
+            continue
+        others = [r for r in roles if r is not role and r.person_id == role.person_id and r.title not in _RANK_TITLES
+                  and r.country_code in {role.country_code, None} | ({r.country_code} if role.country_code is None else set())]
+        if any(words(role) in words(r) and words(role) != words(r) for r in others):
+            continue  # a shorter wording of an office the person is named with in full
+        same = [r for r in others if core(r) == core(role) and words(r) != words(role)]
+        if same and (not words(role).startswith(" former ") and any(words(r).startswith(" former ") for r in same)):
+            continue
+        kept.append(role)
+    return kept
 
 
 def _merge_ranks(roles: list[Role]) -> list[Role]:
@@ -715,6 +919,8 @@ def find_entities(text: str, tokens: list[Token], sentences: SentenceIndex, gaz:
     state.find_appositives()
     state.find_named_speakers()
     state.add_short_forms()
+    state.find_appositives(late=True)
+    state.find_predicates()
     state.find_counterparts()
     state.resolve_title_references()
     state.find_bodies()
@@ -784,7 +990,7 @@ def unify_people(findings: EntityFindings) -> EntityFindings:
     final = lambda eid: target.get(eid, eid)  # noqa: E731
     return EntityFindings(
         mentions=[replace(m, entity_id=final(m.entity_id)) for m in findings.mentions],
-        roles=list({(final(r.person_id), r.title, r.start): replace(r, person_id=final(r.person_id)) for r in findings.roles}.values()),
+        roles=_drop_repeats(list({(final(r.person_id), r.title, r.start): replace(r, person_id=final(r.person_id)) for r in findings.roles}.values())),
         entities={eid: e for eid, e in findings.entities.items() if eid not in target},
     )
 
