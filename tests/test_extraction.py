@@ -290,6 +290,51 @@ def test_a_week_is_its_monday_with_precision_week():
     assert _dates("The envoys will meet next week.", date(2024, 12, 30)) == [("next week", "2025-01-06", "week")]  # a week across years
 
 
+def test_on_a_sunday_last_week_is_the_week_just_ended():
+    sunday = date(2025, 3, 9)
+    assert _dates("The envoy resigned last week.", sunday) == [("last week", "2025-03-03", "week")]
+    assert _dates("He delayed the tariffs by week's end.", sunday) == [("week's end", "2025-03-03", "week")]
+    assert _dates("The envoy resigned last week.", date(2025, 3, 8)) == [("last week", "2025-02-24", "week")]  # a Saturday
+
+
+def test_weekends_periods_counted_back_and_edges_of_a_relative_year():
+    friday = date(2025, 3, 14)
+    assert _dates("The ministers will meet this weekend.", friday) == [("this weekend", "2025-03-15", "day")]
+    assert _dates("Rebels shelled the town over the weekend.", date(2025, 3, 11)) == [("the weekend", "2025-03-08", "day")]
+    assert _dates("Lawyers filed 30 cases in the last two weeks.", friday) == [("last two weeks", "2025-02-24", "week")]
+    assert _dates("Prices rose sharply in the past month.", friday) == [("past month", "2025-02-01", "month")]
+    assert _dates("She led the agency for the past two years.", friday) == []  # how long, not when
+    assert _dates("Attacks have risen since the beginning of the year.", friday) == [("beginning of the year", "2025-01-01", "month")]
+    assert _dates("Troops will leave by the end of next year.", friday) == [("end of next year", "2026-12-01", "month")]
+
+
+def test_a_month_before_its_noun_is_a_date_a_name_before_a_year_is_not():
+    june = date(2024, 6, 30)
+    assert _dates("A deadly January attack killed three soldiers.", june) == [("January", "2024-01-01", "month")]
+    assert _dates("The probe concerns the country's February elections.", june) == [("February", "2024-02-01", "month")]
+    assert _dates("He recalled the December revolution.", date(2019, 11, 29)) == [("December", "2018-12-01", "month")]
+    assert _dates("Theresa May's government fell. The March to the sea began.", june) == []
+    assert _dates("The Global Peace Index 2024 ranked it last.", june) == []
+    assert _dates("The Iran 2015 deal collapsed.", june) == [("2015", "2015-01-01", "year")]
+
+
+def test_references_without_a_count_and_to_the_sentence_before():
+    may = date(2021, 5, 10)
+    assert _dates("Altun tweeted on Monday. His comments came two days after Erdogan spoke.", may) == [
+        ("on Monday", "2021-05-10", "day"), ("two days after", "2021-05-08", "day")]
+    assert _dates("Rebels attacked last month. Days later, a bomb killed 11 miners.", may) == [
+        ("last month", "2021-04-01", "month"), ("Days later", "2021-04-01", "month")]
+    assert _dates("Rebels attacked on Monday. Days later, a bomb exploded.", may) == [("on Monday", "2021-05-10", "day")]
+    assert _dates("Deaths rose by half in 2020 from the year before.", may) == [("in 2020", "2020-01-01", "year"), ("the year before", "2019-01-01", "year")]
+    assert _dates("The ship left on Monday, a month later than planned.", may) == [("on Monday", "2021-05-10", "day")]
+
+
+def test_a_speakers_today_is_not_the_publication_day():
+    may = date(2021, 5, 10)
+    assert _dates("“We will not give in today,” the minister said.", may) == []
+    assert _dates("The minister resigned today.", may) == [("today", "2021-05-10", "day")]
+
+
 def test_ago_counts_back_from_the_publication_date():
     december = date(2019, 12, 23)
     assert _dates("A year ago, the two sides met. Talks began 10 years ago.", december) == [
