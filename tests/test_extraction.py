@@ -335,6 +335,17 @@ def test_a_speakers_today_is_not_the_publication_day():
     assert _dates("The minister resigned today.", may) == [("today", "2021-05-10", "day")]
 
 
+def test_a_timetable_in_the_present_and_a_passive_future_look_ahead():
+    wednesday = date(2025, 6, 18)
+    assert _dates("The court rules Friday on the appeal.", wednesday) == [("Friday", "2025-06-20", "day")]
+    assert _dates("Polls open on Sunday.", wednesday) == [("on Sunday", "2025-06-22", "day")]
+    assert _dates("The new law takes effect in January.", wednesday) == [("in January", "2026-01-01", "month")]
+    assert _dates("The law took effect in January.", wednesday) == [("in January", "2025-01-01", "month")]
+    assert _dates("The visits Monday were tense.", wednesday) == [("Monday", "2025-06-16", "day")]
+    assert _dates("Talks will be held on Sept. 3.", wednesday) == [("on Sept. 3", "2025-09-03", "day")]
+    assert _dates("A vote is expected Thursday.", wednesday) == [("Thursday", "2025-06-19", "day")]
+
+
 def test_ago_counts_back_from_the_publication_date():
     december = date(2019, 12, 23)
     assert _dates("A year ago, the two sides met. Talks began 10 years ago.", december) == [

@@ -167,7 +167,14 @@ def _shift_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-_PAST_VERB_BEFORE = re.compile(r"\b(?:[a-z]+ed|met|said|told|took|held|made|began|won|struck|hit|sent|left|fell|rose)\s+(?:on\s+|early\s+|late\s+)?$")
+_PAST_VERB_BEFORE = re.compile(r"\b(?P<verb>[a-z]+ed|met|said|told|took|held|made|began|won|struck|hit|sent|left|fell|rose)\s+(?:on\s+|early\s+|late\s+)?$")
+# Verbs of a timetable: in the present tense, with a date, they tell what is to come ("the talks resume Monday",
+# "the law takes effect in January"); a clause with a sign of its own time reads by that instead.
+_SCHEDULED = re.compile(r"\b(?:opens?|begins?|starts?|resumes?|ends|closes|expires?|meets?|convenes?|gathers?|votes|rules|"
+                        r"takes?\s+effect|comes?\s+into\s+force|goes\s+to\s+the\s+polls|go\s+to\s+the\s+polls|holds|hosts|"
+                        r"visits|travels|heads\s+to|arrives?|returns|kicks?\s+off|hears|decides)\b")
+# A participle after "be" is no past: "talks will be held on Sept. 3", "a report to be released in May".
+_BE_BEFORE = re.compile(r"\bbe\s+$")
 # A deadline looks ahead ("until Friday", "before the presidential election in November", "by the end of August"),
 # and so does a new date given to something put off ("the vote was pushed from September 25 to Friday").
 _DEADLINE_BEFORE = re.compile(r"(?:\b(?:until|till|before|ahead\s+of)\s+(?P<words>(?:[a-z]+\s+){0,3}?)|\bby\s+(?:the\s+(?:end|start|middle)\s+)?"
@@ -185,7 +192,8 @@ def _signs(text: str, start: int, end: int, nearest: int = -1) -> str | None:
     """The time the signs between ``start`` and ``end`` give: that of the sign nearest the date (the last one, or
     the first with ``nearest=0``)."""
     signs = sorted([(f.start(), "near" if f.group().lower() == "would" else "future") for f in _FUTURE.finditer(text, start, end)]
-                   + [(p.start(), "past") for p in _PAST_VERB.finditer(text, start, end) if not _FUTURE.fullmatch(p.group())])
+                   + [(p.start(), "past") for p in _PAST_VERB.finditer(text, start, end) if not _FUTURE.fullmatch(p.group())
+                      and not _BE_BEFORE.search(text, max(start, p.start() - 12), p.start())])
     return signs[nearest][1] if signs else None
 
 
@@ -197,7 +205,8 @@ def _tense(text: str, start: int, at: int, end: int) -> str:
     before dawn on Friday"). A clause with no sign of its time ("with Iran and Russia on Friday") takes the time of
     the clause before it; a date opening its sentence ("On Tuesday, Rubio will join ...") the time of what follows
     (``end``: the sentence's end)."""
-    if _PAST_VERB_BEFORE.search(text, max(start, at - 40), at):
+    if (verb := _PAST_VERB_BEFORE.search(text, max(start, at - 40), at)) and not _FUTURE.fullmatch(verb["verb"]) and not (
+            _BE_BEFORE.search(text, max(start, verb.start() - 12), verb.start())):
         return "past"
     cuts = [start] + [c.end() for c in CLAUSE_CUT.finditer(text, start, at)]
     if _PUT_OFF.search(text, max(start, at - 90), at):
@@ -206,6 +215,9 @@ def _tense(text: str, start: int, at: int, end: int) -> str:
         clause = max(c for c in cuts if c <= deadline.start())
         if not (_LASTED if not deadline["words"] else _PAST_VERB).search(text, clause, deadline.start()):
             return "future"
+    clause_end = min(next((c.start() for c in CLAUSE_CUT.finditer(text, at, end) if c.start() > at + 1), end), at + 30)
+    if not _signs(text, cuts[-1], clause_end) and _SCHEDULED.search(text, cuts[-1], clause_end):
+        return "future"  # the present of a timetable: "the court rules Wednesday", "polls open on Sunday"
     stop = at
     for cut in reversed(cuts):
         if sign := _signs(text, cut, stop):
