@@ -280,6 +280,12 @@ def test_a_range_is_one_date_at_its_first_day_or_year():
     assert _dates("We saw what happened between 2014 and 2021 in Donbas.", march) == [("2014", "2014-01-01", "year")]
     assert _dates("Her book covers events from 2001 to 2019.", march) == [("2001", "2001-01-01", "year")]
     assert _dates("Deaths rose from 88 in 2023 to 388 in 2024.", march) == [("in 2023", "2023-01-01", "year"), ("in 2024", "2024-01-01", "year")]
+    assert _dates("Talks were held July 22 to 24, 2024 in Doha.", march) == [("July 22", "2024-07-22", "day")]
+    assert _dates("The drills ran from Feb. 3 to Feb. 7.", march) == [("Feb. 3", "2025-02-03", "day")]
+    assert _dates("On Feb. 3 and 10 people were killed.", march) == [("On Feb. 3", "2025-02-03", "day")]  # no range
+    assert _dates("The talks ran March-April 2023.", march) == [("March", "2023-03-01", "month")]
+    assert _dates("Fighting raged from December to February 2024.", march) == [("December", "2023-12-01", "month")]
+    assert _dates("Polls were held in January and February.", march) == [("in January", "2025-01-01", "month"), ("February", "2025-02-01", "month")]
 
 
 def test_a_week_is_its_monday_with_precision_week():

@@ -68,6 +68,14 @@ _OF_RELATIVE_YEAR = re.compile(r"\sof\s(?P<rel>this|last|next)\syear\b")
 # A range is one reference, dated by its first day or year at that precision: "July 22-23, 2024" (the year
 # written after the range), "between 2014 and 2021", "from 2001 to 2019", "1980-1988".
 _DAY_RANGE_REST = re.compile(r"[-–][1-3]?\d\b(?:,?\s(?P<year>(?:19|20)\d\d)\b)?")
+# ... and in words, "July 22 to 24, 2024", "from March 3 to March 7", "between July 3 and 7" (not "on July 3 and 10 people")
+_DAY_RANGE_WORDS = re.compile(rf"\s(?P<word>to|through|until|and)\s(?:(?:{MONTH_NAMES}|{MONTH_ABBR})\s)?[1-3]?\d(?:st|nd|rd|th)?\b"
+                              r"(?![\d,.]\d|\s*%|\s+(?!(?:in|at|on|and|with|for|as|when|while|the|after|before)\b)[a-z])"
+                              r"(?:,?\s(?P<year>(?:19|20)\d\d)\b)?")
+# A range of months, dated by its first: "March-April 2023", "from March to May", "between June and August 2024".
+_MONTH_RANGE_REST = re.compile(rf"(?:[-–]|\s(?P<word>to|through|until|and)\s(?:(?:early|late|mid)[\s-])?)(?P<month>{MONTH_NAMES})\b"
+                               r"(?:,?\s(?P<year>(?:19|20)\d\d)\b)?")
+_RANGE_OPENING = re.compile(r"\b(?:[Ff]rom|[Bb]etween)\s(?:(?:early|late|mid)[\s-])?$")
 _YEAR_RANGE_REST = re.compile(r"(?:[-–]|\s(?P<word>and|to|through|until)\s)(?:19|20)\d\d\b")
 _PAST_PREPOSITION = re.compile(r"\b(?:since|after|Since|After)[\s-](?:(?:early|late|mid)[\s-])?$")
 # References to a date already given: "two days later", "the same day", "nine days after fighters overran Mosul".
@@ -412,7 +420,8 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
             if lead and lead["bmod"]:
                 start = lead.start("bmod")  # "early July", "mid-October"
             elif not _MONTH_PREPOSITION.search(text, max(0, m.start() - 8), m.start()) and not (
-                    _ATTRIBUTIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()) and _ATTRIBUTIVE_AFTER.match(text, m.end())):
+                    _ATTRIBUTIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()) and _ATTRIBUTIVE_AFTER.match(text, m.end())) and not (
+                    (rest := _MONTH_RANGE_REST.match(text, m.end())) and rest["word"] is None):
                 continue  # "May" the verb, "March" the noun; but "the December revolution", "Pakistan's February elections"
         elif m["old_year"]:
             if not (lead and lead["year_prep"]) or int(m["old_year"]) > 2100:
@@ -466,7 +475,17 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
                 if ahead and abs((ahead - published).days) < abs((event_date - published).days):
                     event_date = ahead
             span = (start, m.end())
-            if (m["day"] and not m["year"] or m["day2"] and not m["year2"]) and (rest := _DAY_RANGE_REST.match(text, m.end())):
+            opened = _RANGE_OPENING.search(text, max(0, start - 14), start)
+            if bare and (rest := _MONTH_RANGE_REST.match(text, m.end())) and (rest["word"] is None or opened and (
+                    rest["word"] != "and" or opened.group().lower().startswith("between"))):
+                range_end = rest.end()
+                if rest["year"]:  # "December 2023-January 2024" aside, the year written after the range is the first's too
+                    month = _MONTHS[m["mname"].rstrip(".").lower()]
+                    year = int(rest["year"]) - (month > _MONTHS[rest["month"].lower()])
+                    event_date, precision = date(year, month, 1), "month"
+            elif (m["day"] and not m["year"] or m["day2"] and not m["year2"]) and (
+                    rest := _DAY_RANGE_REST.match(text, m.end()) or (m["day"] and (words := _DAY_RANGE_WORDS.match(text, m.end())) and (
+                        words["word"] != "and" or (opened and opened.group().lower().startswith("between"))) and words)):
                 range_end = rest.end()
                 if rest["year"] and event_date:  # "July 22-23, 2024"
                     try:
