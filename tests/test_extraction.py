@@ -328,6 +328,7 @@ def test_references_without_a_count_and_to_the_sentence_before():
     may = date(2021, 5, 10)
     assert _dates("Altun tweeted on Monday. His comments came two days after Erdogan spoke.", may) == [
         ("on Monday", "2021-05-10", "day"), ("two days after", "2021-05-08", "day")]
+    assert _dates("Altun tweeted on Monday. Two days after the vote, protests began.", may) == [("on Monday", "2021-05-10", "day")]
     assert _dates("Rebels attacked last month. Days later, a bomb killed 11 miners.", may) == [
         ("last month", "2021-04-01", "month"), ("Days later", "2021-04-01", "month")]
     assert _dates("Rebels attacked on Monday. Days later, a bomb exploded.", may) == [("on Monday", "2021-05-10", "day")]

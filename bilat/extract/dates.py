@@ -456,7 +456,9 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
         if chained:
             in_sentence = next(((e.event_date, e.precision) for e in reversed(events)
                                 if e.sentence_index == s_index and e.event_date), None)
-            near = previous if previous and previous_sentence >= s_index - 2 else None
+            # the date of the sentences before, for a clause that follows on from them ("His comments came two days
+            # after ..."), not for one that opens its sentence ("Two days after the election, ...": its own time)
+            near = previous if previous and previous_sentence >= s_index - 2 and len(text[s_start:start].split()) >= 2 else None
             event_date, precision = _chained(m, previous, in_sentence, text, published, near)
             if event_date is None:
                 continue  # a reference to a date nobody gave
