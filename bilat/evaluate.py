@@ -92,9 +92,14 @@ class Evaluation:
     def score(self, kind: str) -> Score:
         return self.scores.setdefault(kind, Score())
 
-    def add(self, kind: str, article: str, gold: list, predicted: list, same: Callable[[object, object], bool]) -> None:
+    def add(self, kind: str, article: str, gold: list, predicted: list, same: Callable[[object, object], bool],
+            repeats_count: bool = True) -> None:
         matched, missed, spurious = _match(gold, predicted, same)
-        self.score(kind).add(len(gold), len(predicted), matched)
+        if not repeats_count:
+            # A prediction that is an annotated item said again (the same words, the same value) is that item, not
+            # a wrong one: annotators differ on listing a repeated mention once ("three mentions") or every time.
+            spurious = [p for p in spurious if not any(same(g, p) for g in gold)]
+        self.score(kind).add(len(gold), matched + len(spurious), matched)
         self.misses.setdefault(kind, []).extend(
             [Miss(article, "missed", _show(g)) for g in missed] + [Miss(article, "spurious", _show(p)) for p in spurious])
 
@@ -221,13 +226,14 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
     gold_dates = annotations.get("dates") or []
 
     def same_date(g, e) -> bool:
-        # the same expression however far its span reaches: "on Tuesday" / "Tuesday's" / "late Tuesday" are "Tuesday"
-        strip = lambda t: fold(re.sub(r"[’']s$", "", re.sub(r"^(?:(?:on|in)\s+)?(?:(?:early|late)\s+)?", "", t, flags=re.I)))  # noqa: E731
+        # the same expression however far its span reaches: "on Tuesday" / "Tuesday's" / "late Tuesday" are "Tuesday",
+        # "earlier this month" is "this month"
+        strip = lambda t: fold(re.sub(r"[’']s$", "", re.sub(r"^(?:(?:on|in)\s+)?(?:(?:early|late|earlier|later)\s+)?", "", t, flags=re.I)))  # noqa: E731
         value = str(g.get("date")) if g.get("date") else None
         same_text = "text" not in g or strip(g["text"]) == strip(e.date_text)  # the dev corpus annotates no text
         return same_text and value == (e.event_date.isoformat() if e.event_date else None) and g.get("precision") == e.precision
 
-    evaluation.add("date value", name, gold_dates, claims.events, same_date)
+    evaluation.add("date value", name, gold_dates, claims.events, same_date, repeats_count=False)
 
     # Interactions: sides and PLOVER type (either order for joint actions).
     gold_interactions = annotations.get("interactions") or []

@@ -52,6 +52,17 @@ def test_wrong_gold_facts_lower_the_scores():
     assert scores["entities"] == (1.0, 1.0)
 
 
+def test_a_date_said_again_is_the_annotated_item_not_a_wrong_one():
+    # "on Tuesday" twice, annotated once (one item, as some annotators list a repeated date); a wrong date still counts
+    again = {**ARTICLE, "text": ARTICLE["text"] + " Safadi spoke again on Tuesday. Earlier this month, they met in Amman."}
+    assert _scores(again)["date value"] == (0.5, 1.0)  # "Earlier this month" is no annotated item
+    listed = {**again, "gold": {**ARTICLE["gold"], "dates": ARTICLE["gold"]["dates"] + [
+        {"text": "this month", "date": "2023-09-01", "precision": "month"}]}}  # "earlier" is a modifier, like "late"
+    assert _scores(listed)["date value"] == (1.0, 1.0)
+    twice = {**again, "gold": {**ARTICLE["gold"], "dates": ARTICLE["gold"]["dates"] * 2}}  # listed every time: both needed
+    assert _scores(twice)["date value"] == (round(2 / 3, 3), 1.0)
+
+
 def test_names_fold_across_transliterations():
     assert fold("Al-Abassi") == fold("al-Abbasi") == fold("Abbasi")
     # a quote opening that ends on an article still prefixes the quote

@@ -280,6 +280,12 @@ def test_a_range_is_one_date_at_its_first_day_or_year():
     assert _dates("We saw what happened between 2014 and 2021 in Donbas.", march) == [("2014", "2014-01-01", "year")]
     assert _dates("Her book covers events from 2001 to 2019.", march) == [("2001", "2001-01-01", "year")]
     assert _dates("Deaths rose from 88 in 2023 to 388 in 2024.", march) == [("in 2023", "2023-01-01", "year"), ("in 2024", "2024-01-01", "year")]
+    assert _dates("Talks were held July 22 to 24, 2024 in Doha.", march) == [("July 22", "2024-07-22", "day")]
+    assert _dates("The drills ran from Feb. 3 to Feb. 7.", march) == [("Feb. 3", "2025-02-03", "day")]
+    assert _dates("On Feb. 3 and 10 people were killed.", march) == [("On Feb. 3", "2025-02-03", "day")]  # no range
+    assert _dates("The talks ran March-April 2023.", march) == [("March", "2023-03-01", "month")]
+    assert _dates("Fighting raged from December to February 2024.", march) == [("December", "2023-12-01", "month")]
+    assert _dates("Polls were held in January and February.", march) == [("in January", "2025-01-01", "month"), ("February", "2025-02-01", "month")]
 
 
 def test_a_week_is_its_monday_with_precision_week():
@@ -288,6 +294,63 @@ def test_a_week_is_its_monday_with_precision_week():
     assert _dates("Lai's son was in Washington this week.", friday) == [("this week", "2025-03-10", "week")]
     assert _dates("Rubio told VOA earlier this week that talks would go on.", friday) == [("earlier this week", "2025-03-10", "week")]
     assert _dates("The envoys will meet next week.", date(2024, 12, 30)) == [("next week", "2025-01-06", "week")]  # a week across years
+
+
+def test_on_a_sunday_last_week_is_the_week_just_ended():
+    sunday = date(2025, 3, 9)
+    assert _dates("The envoy resigned last week.", sunday) == [("last week", "2025-03-03", "week")]
+    assert _dates("He delayed the tariffs by week's end.", sunday) == [("week's end", "2025-03-03", "week")]
+    assert _dates("The envoy resigned last week.", date(2025, 3, 8)) == [("last week", "2025-02-24", "week")]  # a Saturday
+
+
+def test_weekends_periods_counted_back_and_edges_of_a_relative_year():
+    friday = date(2025, 3, 14)
+    assert _dates("The ministers will meet this weekend.", friday) == [("this weekend", "2025-03-15", "day")]
+    assert _dates("Rebels shelled the town over the weekend.", date(2025, 3, 11)) == [("the weekend", "2025-03-08", "day")]
+    assert _dates("Lawyers filed 30 cases in the last two weeks.", friday) == [("last two weeks", "2025-02-24", "week")]
+    assert _dates("Prices rose sharply in the past month.", friday) == [("past month", "2025-02-01", "month")]
+    assert _dates("She led the agency for the past two years.", friday) == []  # how long, not when
+    assert _dates("Attacks have risen since the beginning of the year.", friday) == [("beginning of the year", "2025-01-01", "month")]
+    assert _dates("Troops will leave by the end of next year.", friday) == [("end of next year", "2026-12-01", "month")]
+
+
+def test_a_month_before_its_noun_is_a_date_a_name_before_a_year_is_not():
+    june = date(2024, 6, 30)
+    assert _dates("A deadly January attack killed three soldiers.", june) == [("January", "2024-01-01", "month")]
+    assert _dates("The probe concerns the country's February elections.", june) == [("February", "2024-02-01", "month")]
+    assert _dates("He recalled the December revolution.", date(2019, 11, 29)) == [("December", "2018-12-01", "month")]
+    assert _dates("Theresa May's government fell. The March to the sea began.", june) == []
+    assert _dates("The Global Peace Index 2024 ranked it last.", june) == []
+    assert _dates("The Iran 2015 deal collapsed.", june) == [("2015", "2015-01-01", "year")]
+
+
+def test_references_without_a_count_and_to_the_sentence_before():
+    may = date(2021, 5, 10)
+    assert _dates("Altun tweeted on Monday. His comments came two days after Erdogan spoke.", may) == [
+        ("on Monday", "2021-05-10", "day"), ("two days after", "2021-05-08", "day")]
+    assert _dates("Altun tweeted on Monday. Two days after the vote, protests began.", may) == [("on Monday", "2021-05-10", "day")]
+    assert _dates("Rebels attacked last month. Days later, a bomb killed 11 miners.", may) == [
+        ("last month", "2021-04-01", "month"), ("Days later", "2021-04-01", "month")]
+    assert _dates("Rebels attacked on Monday. Days later, a bomb exploded.", may) == [("on Monday", "2021-05-10", "day")]
+    assert _dates("Deaths rose by half in 2020 from the year before.", may) == [("in 2020", "2020-01-01", "year"), ("the year before", "2019-01-01", "year")]
+    assert _dates("The ship left on Monday, a month later than planned.", may) == [("on Monday", "2021-05-10", "day")]
+
+
+def test_a_speakers_today_is_not_the_publication_day():
+    may = date(2021, 5, 10)
+    assert _dates("“We will not give in today,” the minister said.", may) == []
+    assert _dates("The minister resigned today.", may) == [("today", "2021-05-10", "day")]
+
+
+def test_a_timetable_in_the_present_and_a_passive_future_look_ahead():
+    wednesday = date(2025, 6, 18)
+    assert _dates("The court rules Friday on the appeal.", wednesday) == [("Friday", "2025-06-20", "day")]
+    assert _dates("Polls open on Sunday.", wednesday) == [("on Sunday", "2025-06-22", "day")]
+    assert _dates("The new law takes effect in January.", wednesday) == [("in January", "2026-01-01", "month")]
+    assert _dates("The law took effect in January.", wednesday) == [("in January", "2025-01-01", "month")]
+    assert _dates("The visits Monday were tense.", wednesday) == [("Monday", "2025-06-16", "day")]
+    assert _dates("Talks will be held on Sept. 3.", wednesday) == [("on Sept. 3", "2025-09-03", "day")]
+    assert _dates("A vote is expected Thursday.", wednesday) == [("Thursday", "2025-06-19", "day")]
 
 
 def test_ago_counts_back_from_the_publication_date():

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bilat.extract.quotes import quote_spans
 from bilat.extract.text import DATELINE, SentenceIndex
 
 MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -24,6 +25,7 @@ _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if
 _MONTHS["sept"] = 9
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_SPAN_COUNTS = r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}"
 # One leading \b and branches that each start with a word of their own keep the scan fast; what stands
 # before a match ("on Tuesday", "early July", "in 680") is read afterwards.
 _DATE = re.compile(
@@ -32,7 +34,13 @@ _DATE = re.compile(
     rf"|(?<![$.,])(?<![A-Za-z]-)(?:(?P<day2>[1-3]?\d)\s(?P<month2>{MONTH_NAMES})(?:\s(?P<year2>(?:19|20)\d\d))?\b"
     rf"|(?P<year4>(?:19|20)\d\d)(?![\w%]|-(?!(?:19|20)\d\d\b)|,\d)"  # "1980-1988" too
     rf"|(?P<old_year>[1-9]\d{{2,3}})(?=[.,;:)]|\s(?:AD|CE|BC|BCE)\b))"
-    rf"|(?P<rel>[Tt]his|[Ll]ast|[Nn]ext|[Ee]arlier\sthis|[Ll]ater\sthis)\s(?P<unit>year|month|week|{MONTH_NAMES}|{_WEEKDAY_NAMES})\b"
+    rf"|(?P<rel>[Tt]his|[Ll]ast|[Nn]ext|[Ee]arlier\sthis|[Ll]ater\sthis)\s(?P<unit>year|month|weekend|week|{MONTH_NAMES}|{_WEEKDAY_NAMES})\b"
+    # "in the last two weeks", "over the past three years", "in the past month": counted back from the anchor
+    rf"|(?<=the\s)(?:[Ll]ast|[Pp]ast)\s(?P<span_n>{_SPAN_COUNTS})\s(?P<span_unit>days|weeks|months|years)\b"
+    rf"|(?<=the\s)[Pp]ast\s(?P<past_unit>week|month|year)\b"
+    rf"|(?<=[Oo]ver\s)the\s(?P<the_weekend>weekend)\b"
+    rf"|(?P<week_end>week['’]s\send)\b"
+    rf"|(?P<edge_rel_part>end|close|start|beginning|middle)\sof\s(?P<edge_rel>the|this|last|next)\s(?P<edge_unit>year|month|week)\b"
     rf"|(?P<dayword>yesterday|today|tomorrow)\b"
     rf"|(?P<weekday>{_WEEKDAY_NAMES})\b(?!,?\s(?:{MONTH_NAMES}|{MONTH_ABBR})\s?\d)"
     rf"|(?P<edge>end|close|start|beginning|middle)\sof\s(?P<edge_year>(?:19|20)\d\d)\b(?![\w%-]|,\d)"
@@ -44,6 +52,15 @@ _MONTH_PREPOSITION = re.compile(r"\b(?:in|since|by|until|till|from|through|durin
                                 r"early|late|mid|In|Since|By|Until|From|Through|During|Before|After|Between)[\s-]$")
 # What the expression keeps around it, as written: "in"/"on" before ("In April", "in early February"), a part of the
 # year before ("late last year", "late 2020"), a part of the day after ("Wednesday morning").
+# A bare month used as an adjective, after a determiner or a possessive and before its noun.
+_ATTRIBUTIVE_BEFORE = re.compile(r"(?:\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Oo]ur)|\w['’]s)\s(?:[a-z]+\s)?$")
+_ATTRIBUTIVE_AFTER = re.compile(r"(?:['’]s)?\s(?!(?:for|to|of|and|or|the|is|was|were|are|will|would|has|had|have|said|says|that|"
+                                r"which|who|in|on|at|by|with|from|as|but)\b)[a-z]{3,}\b")
+# A year after two capitalised words within a sentence is part of a name ("the Global Terrorism Index 2025", "Saudi
+# Vision 2030"; not "the Iran 2015 deal"), unless the last word is one that dates it ("Since 2014", "Sept 2020").
+_NAME_BEFORE_YEAR = re.compile(r"\b(?!(?:The|A|An|This|That|Its|Their|His|Her|Our)\s)[A-Z][a-z]+\s(?!(?:In|Since|By|Until|Till|From|Before|After|During|Through|Between|Of|And|To|Early|Late|Mid|"
+                               r"Summer|Spring|Autumn|Fall|Winter|Christmas|Easter|Ramadan|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
+                               r"Oct|Nov|Dec)\s)[A-Z][a-z]+\s$")
 _LEADING_IN_ON = re.compile(r"\b(?:[Ii]n|[Oo]n)\s$")
 _LEADING_PART = re.compile(r"\b(?:[Ee]arly|[Ll]ate|[Mm]id)[\s-]$")
 _PART_OF_DAY = re.compile(r"\s(?:morning|afternoon|evening|night)\b")
@@ -51,24 +68,37 @@ _OF_RELATIVE_YEAR = re.compile(r"\sof\s(?P<rel>this|last|next)\syear\b")
 # A range is one reference, dated by its first day or year at that precision: "July 22-23, 2024" (the year
 # written after the range), "between 2014 and 2021", "from 2001 to 2019", "1980-1988".
 _DAY_RANGE_REST = re.compile(r"[-–][1-3]?\d\b(?:,?\s(?P<year>(?:19|20)\d\d)\b)?")
+# ... and in words, "July 22 to 24, 2024", "from March 3 to March 7", "between July 3 and 7" (not "on July 3 and 10 people")
+_DAY_RANGE_WORDS = re.compile(rf"\s(?P<word>to|through|until|and)\s(?:(?:{MONTH_NAMES}|{MONTH_ABBR})\s)?[1-3]?\d(?:st|nd|rd|th)?\b"
+                              r"(?![\d,.]\d|\s*%|\s+(?!(?:in|at|on|and|with|for|as|when|while|the|after|before)\b)[a-z])"
+                              r"(?:,?\s(?P<year>(?:19|20)\d\d)\b)?")
+# A range of months, dated by its first: "March-April 2023", "from March to May", "between June and August 2024".
+_MONTH_RANGE_REST = re.compile(rf"(?:[-–]|\s(?P<word>to|through|until|and)\s(?:(?:early|late|mid)[\s-])?)(?P<month>{MONTH_NAMES})\b"
+                               r"(?:,?\s(?P<year>(?:19|20)\d\d)\b)?")
+_RANGE_OPENING = re.compile(r"\b(?:[Ff]rom|[Bb]etween)\s(?:(?:early|late|mid)[\s-])?$")
 _YEAR_RANGE_REST = re.compile(r"(?:[-–]|\s(?P<word>and|to|through|until)\s)(?:19|20)\d\d\b")
 _PAST_PREPOSITION = re.compile(r"\b(?:since|after|Since|After)[\s-](?:(?:early|late|mid)[\s-])?$")
 # References to a date already given: "two days later", "the same day", "nine days after fighters overran Mosul".
 _COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 # Found by their second word (a literal-led pattern scans fast), then read leftwards for the count or "the".
-_CHAIN = re.compile(r"(?:days?|weeks?|months?|years?|same|that|next|following|previous|preceding)\s"
+# "hours after the attack" is left out: the date it counts from is seldom the one last given, and it is rarely annotated.
+_CHAIN = re.compile(r"(?:[Dd]ays?|[Ww]eeks?|[Mm]onths?|[Yy]ears?|same|that|next|following|previous|preceding)\s"
                     r"(?:later|earlier|afterwards?|after|before|ago|day|month|year)\b")
+# "the year before." / "the day after, ..." stand alone; "the day after the attack" dates something else.
+_STEP_ALONE = re.compile(r"\s*(?:[.,;:)”\"]|$|\s(?:and|but|when|as|while)\b)")
+_THAN = re.compile(r"\s+than\b")  # "a month later than expected": a comparison, not a date
 _CHAIN_COUNT = re.compile(r"\b(?P<count>[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|"
                           r"[Ee]leven|[Tt]welve|\d{1,2})\s$")
 _CHAIN_THE = re.compile(r"\b(?:[Tt]he|[Tt]hat)\s$")
+_VAGUE_WORD = re.compile(r"\b(?:[Aa]\sfew|[Ss]everal|[Ss]ome|[Mm]any|[Jj]ust|[Oo]nly|[Mm]ere)\s(?:(?:few|mere)\s)?$")
 
 
 @dataclass(frozen=True)
 class _Chain:
     """'the same day', 'the next day', 'two days later', 'nine days after <something>'."""
 
-    kind: str  # same | step | count
+    kind: str  # same | step | count | vague ("days later", "several months after": the date referred to, at its precision)
     count: int
     unit: str  # day | week | month | year
     direction: str  # later | earlier | after | before (count); next | previous (step)
@@ -94,11 +124,22 @@ def _find_chains(text: str) -> list[_Chain]:
                 chains.append(_Chain("step", 1, second, direction, the.start(), m.end()))
         elif first.rstrip("s") in ("day", "week", "month", "year") and second in (
                 "later", "earlier", "afterwards", "afterward", "after", "before", "ago"):
-            if number := _CHAIN_COUNT.search(text, max(0, m.start() - 8), m.start()):
+            if _THAN.match(text, m.end()):
+                continue
+            unit = first.rstrip("s")
+            direction = "later" if second.startswith("afterward") else second
+            number = _CHAIN_COUNT.search(text, max(0, m.start() - 8), m.start())
+            if number:
                 word = number["count"]
                 count = int(word) if word.isdigit() else _COUNT_WORDS[word.lower()]
-                direction = "later" if second.startswith("afterward") else second
-                chains.append(_Chain("count", count, first.rstrip("s"), direction, number.start(), m.end()))
+                chains.append(_Chain("count", count, unit, direction, number.start(), m.end()))
+            elif first != unit and direction != "ago":  # "Days later", "several weeks after": no count
+                start = (_VAGUE_WORD.search(text, max(0, m.start() - 12), m.start()) or m).start()
+                chains.append(_Chain("vague", 0, unit, direction, start, m.end()))
+            elif first == unit and (the := _CHAIN_THE.search(text, max(0, m.start() - 5), m.start())) and (
+                    direction != "ago" and _STEP_ALONE.match(text, m.end())):  # "from the year before"
+                step = "previous" if direction in ("before", "earlier") else "next"
+                chains.append(_Chain("step", 1, unit, step, the.start(), m.end()))
     return chains
 
 
@@ -134,7 +175,14 @@ def _shift_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-_PAST_VERB_BEFORE = re.compile(r"\b(?:[a-z]+ed|met|said|told|took|held|made|began|won|struck|hit|sent|left|fell|rose)\s+(?:on\s+|early\s+|late\s+)?$")
+_PAST_VERB_BEFORE = re.compile(r"\b(?P<verb>[a-z]+ed|met|said|told|took|held|made|began|won|struck|hit|sent|left|fell|rose)\s+(?:on\s+|early\s+|late\s+)?$")
+# Verbs of a timetable: in the present tense, with a date, they tell what is to come ("the talks resume Monday",
+# "the law takes effect in January"); a clause with a sign of its own time reads by that instead.
+_SCHEDULED = re.compile(r"\b(?:opens?|begins?|starts?|resumes?|ends|closes|expires?|meets?|convenes?|gathers?|votes|rules|"
+                        r"takes?\s+effect|comes?\s+into\s+force|goes\s+to\s+the\s+polls|go\s+to\s+the\s+polls|holds|hosts|"
+                        r"visits|travels|heads\s+to|arrives?|returns|kicks?\s+off|hears|decides)\b")
+# A participle after "be" is no past: "talks will be held on Sept. 3", "a report to be released in May".
+_BE_BEFORE = re.compile(r"\bbe\s+$")
 # A deadline looks ahead ("until Friday", "before the presidential election in November", "by the end of August"),
 # and so does a new date given to something put off ("the vote was pushed from September 25 to Friday").
 _DEADLINE_BEFORE = re.compile(r"(?:\b(?:until|till|before|ahead\s+of)\s+(?P<words>(?:[a-z]+\s+){0,3}?)|\bby\s+(?:the\s+(?:end|start|middle)\s+)?"
@@ -152,7 +200,8 @@ def _signs(text: str, start: int, end: int, nearest: int = -1) -> str | None:
     """The time the signs between ``start`` and ``end`` give: that of the sign nearest the date (the last one, or
     the first with ``nearest=0``)."""
     signs = sorted([(f.start(), "near" if f.group().lower() == "would" else "future") for f in _FUTURE.finditer(text, start, end)]
-                   + [(p.start(), "past") for p in _PAST_VERB.finditer(text, start, end) if not _FUTURE.fullmatch(p.group())])
+                   + [(p.start(), "past") for p in _PAST_VERB.finditer(text, start, end) if not _FUTURE.fullmatch(p.group())
+                      and not _BE_BEFORE.search(text, max(start, p.start() - 12), p.start())])
     return signs[nearest][1] if signs else None
 
 
@@ -164,7 +213,8 @@ def _tense(text: str, start: int, at: int, end: int) -> str:
     before dawn on Friday"). A clause with no sign of its time ("with Iran and Russia on Friday") takes the time of
     the clause before it; a date opening its sentence ("On Tuesday, Rubio will join ...") the time of what follows
     (``end``: the sentence's end)."""
-    if _PAST_VERB_BEFORE.search(text, max(start, at - 40), at):
+    if (verb := _PAST_VERB_BEFORE.search(text, max(start, at - 40), at)) and not _FUTURE.fullmatch(verb["verb"]) and not (
+            _BE_BEFORE.search(text, max(start, verb.start() - 12), verb.start())):
         return "past"
     cuts = [start] + [c.end() for c in CLAUSE_CUT.finditer(text, start, at)]
     if _PUT_OFF.search(text, max(start, at - 90), at):
@@ -173,6 +223,9 @@ def _tense(text: str, start: int, at: int, end: int) -> str:
         clause = max(c for c in cuts if c <= deadline.start())
         if not (_LASTED if not deadline["words"] else _PAST_VERB).search(text, clause, deadline.start()):
             return "future"
+    clause_end = min(next((c.start() for c in CLAUSE_CUT.finditer(text, at, end) if c.start() > at + 1), end), at + 30)
+    if not _signs(text, cuts[-1], clause_end) and _SCHEDULED.search(text, cuts[-1], clause_end):
+        return "future"  # the present of a timetable: "the court rules Wednesday", "polls open on Sunday"
     stop = at
     for cut in reversed(cuts):
         if sign := _signs(text, cut, stop):
@@ -235,6 +288,28 @@ def resolve_date(m: re.Match, anchor: date | None, future: bool = False) -> tupl
         if future:
             return date(anchor.year if month >= anchor.month else anchor.year + 1, month, 1), "month"
         return date(anchor.year if month <= anchor.month else anchor.year - 1, month, 1), "month"
+    monday = anchor - timedelta(days=anchor.weekday())
+    if g["span_unit"]:  # "the last two weeks" from the Monday two weeks back, "the past three years" from its January
+        count, unit = g["span_n"], g["span_unit"][:-1]
+        count = int(count) if count.isdigit() else _COUNT_WORDS[count.lower()]
+        if unit == "day":
+            return anchor - timedelta(days=count), "day"
+        return _step((monday, "week") if unit == "week" else (anchor, "day"), unit, -count)
+    if g["past_unit"]:  # "in the past month": last month
+        return _step((monday, "week") if g["past_unit"] == "week" else (anchor, "day"), g["past_unit"], -1)
+    if g["week_end"]:  # "by week's end": the week of the anchor
+        return monday, "week"
+    if g["edge_unit"]:  # "since the beginning of the year", "by the end of the month", "at the end of last week"
+        shift = {"the": 0, "this": 0, "last": -1, "next": 1}[g["edge_rel"]]
+        if g["edge_unit"] == "week":
+            return monday + timedelta(weeks=shift), "week"
+        if g["edge_unit"] == "month":
+            return _shift_months(anchor, shift), "month"
+        month = {"end": 12, "close": 12, "start": 1, "beginning": 1, "middle": 6}[g["edge_rel_part"]]
+        return date(anchor.year + shift, month, 1), "month"
+    if g["the_weekend"]:  # "over the weekend": the Saturday of the weekend just past, or of the coming one
+        saturday = monday + timedelta(days=5)
+        return (saturday if future or saturday <= anchor else saturday - timedelta(weeks=1)), "day"
     if g["rel"]:
         rel, unit = g["rel"].lower(), g["unit"]
         shift = {"this": 0, "earlier this": 0, "later this": 0, "last": -1, "next": 1}[rel]
@@ -243,7 +318,11 @@ def resolve_date(m: re.Match, anchor: date | None, future: bool = False) -> tupl
         if unit == "month":
             return _shift_months(anchor, shift), "month"
         if unit == "week":  # the week, Monday to Sunday, as its Monday ("nominated last week")
-            return anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=shift), "week"
+            if rel == "last" and anchor.weekday() == 6:
+                shift = 0  # on a Sunday "last week" is the working week just ended
+            return monday + timedelta(weeks=shift), "week"
+        if unit == "weekend":  # a weekend as its Saturday
+            return monday + timedelta(days=5, weeks=shift), "day"
         if unit.lower() in _WEEKDAYS:
             weekday = _WEEKDAYS[unit.lower()]
             if rel == "last":
@@ -286,22 +365,30 @@ def _bare_day(anchor: date | None, month: int, day: int, future: bool) -> tuple[
 
 
 def _chained(c: _Chain, previous: tuple[date, str] | None, in_sentence: tuple[date, str] | None,
-             text: str, published: date | None = None) -> tuple[date | None, str | None]:
+             text: str, published: date | None = None, near: tuple[date, str] | None = None) -> tuple[date | None, str | None]:
     """A date given by reference to another: 'the same day', 'two days later' (the date last given), 'nine days
-    after fighters overran Mosul' (the date given before it in the sentence, counted back)."""
+    after fighters overran Mosul' (the date given before it in the sentence, counted back; else the date last
+    given, ``near``, when it is in one of the two sentences before: 'Altun tweeted Monday. His comments come two
+    days after Erdogan denounced Israel.')."""
     if c.kind == "same":
         return previous if previous and previous[1] == "day" else (None, None)
     if c.kind == "step":
         return _step(previous, c.unit, -1 if c.direction == "previous" else 1) if previous else (None, None)
+    if c.kind == "vague":
+        base = in_sentence or near if c.direction in ("after", "before") else previous
+        # a span finer than the date it counts from leaves that date as it was ("days after" a month: that month,
+        # "several months later" a year: that year); "days after" a day is some day nobody gave
+        finer = {"day": ("month", "year"), "week": ("month", "year"), "month": ("year",), "year": ()}[c.unit]
+        return base if base and base[1] in finer else (None, None)
     if _VAGUE_COUNT.search(text, max(0, c.start - 15), c.start):
         return None, None  # "less than three weeks after", "two and a half months after"
     if c.direction == "ago":  # "a year ago", "10 years ago": counted back from the publication date
         return _step((published, "day"), c.unit, -c.count) if published else (None, None)
     if c.direction in ("after", "before"):
         # "... on Jan. 5 ..., two days after a US strike killed Soleimani": the strike was two days before Jan. 5
-        if not in_sentence:
+        if not (base := in_sentence or near):
             return None, None
-        return _step(in_sentence, c.unit, -c.count if c.direction == "after" else c.count)
+        return _step(base, c.unit, -c.count if c.direction == "after" else c.count)
     if not previous:
         return None, None
     return _step(previous, c.unit, c.count if c.direction == "later" else -c.count)
@@ -319,19 +406,34 @@ def _step(base: tuple[date, str], unit: str, count: int) -> tuple[date | None, s
     return date(day.year + count, 1, 1), "year"
 
 
+def _in_quote(text: str, at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(o < at < c for o, c in spans)
+
+
 def find_dated_events(text: str, sentences: SentenceIndex, published: date | None) -> list[DatedEvent]:
     found = []
+    quotes: list[tuple[int, int]] | None = None
     for m in _DATE.finditer(text):
         lead = _BEFORE_DATE.search(text, max(0, m.start() - 7), m.start())
         start = m.start()
         if m["bare"] is not None:
             if lead and lead["bmod"]:
                 start = lead.start("bmod")  # "early July", "mid-October"
-            elif not _MONTH_PREPOSITION.search(text, max(0, m.start() - 8), m.start()):
-                continue  # "May" the verb, "March" the noun
+            elif not _MONTH_PREPOSITION.search(text, max(0, m.start() - 8), m.start()) and not (
+                    _ATTRIBUTIVE_BEFORE.search(text, max(0, m.start() - 30), m.start()) and _ATTRIBUTIVE_AFTER.match(text, m.end())) and not (
+                    (rest := _MONTH_RANGE_REST.match(text, m.end())) and rest["word"] is None):
+                continue  # "May" the verb, "March" the noun; but "the December revolution", "Pakistan's February elections"
         elif m["old_year"]:
             if not (lead and lead["year_prep"]) or int(m["old_year"]) > 2100:
                 continue  # a number, unless it is "in 680"
+        elif m["year4"] and _NAME_BEFORE_YEAR.search(text, max(0, m.start() - 30), m.start()):
+            continue  # a year in a name: "the Global Terrorism Index 2025"
+        elif m["span_unit"] and re.search(r"\b[Ff]or\sthe\s$", text[max(0, m.start() - 8) : m.start()]):
+            continue  # "headed the mission for the past two years": how long, not when
+        elif m["dayword"]:
+            quotes = quote_spans(text) if quotes is None else quotes
+            if _in_quote(text, m.start(), quotes):
+                continue  # a speaker's "today" is the day they spoke, or nowadays, not the day of publication
         if part := _LEADING_PART.search(text, max(0, start - 6), start):
             start = part.start()
         if lead_word := _LEADING_IN_ON.search(text, max(0, start - 3), start):
@@ -342,6 +444,7 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
     found.sort(key=lambda item: item[0])
     events: list[DatedEvent] = []
     previous: tuple[date, str] | None = None
+    previous_sentence = -1
     taken: set[int] = set()
     consumed = 0  # the end of the last expression: "January of this year" holds its "this year"
     for start, chained, m in found:
@@ -353,14 +456,17 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
         if chained:
             in_sentence = next(((e.event_date, e.precision) for e in reversed(events)
                                 if e.sentence_index == s_index and e.event_date), None)
-            event_date, precision = _chained(m, previous, in_sentence, text, published)
+            # the date of the sentences before, for a clause that follows on from them ("His comments came two days
+            # after ..."), not for one that opens its sentence ("Two days after the election, ...": its own time)
+            near = previous if previous and previous_sentence >= s_index - 2 and len(text[s_start:start].split()) >= 2 else None
+            event_date, precision = _chained(m, previous, in_sentence, text, published, near)
             if event_date is None:
                 continue  # a reference to a date nobody gave
             span = (m.start, m.end)
         else:
             future, tense = False, "past"
             bare = m["bare"] is not None
-            if bare or m["weekday"] or (m["day"] and not m["year"]) or (m["month2"] and not m["year2"]) or (
+            if bare or m["weekday"] or m["the_weekend"] or (m["day"] and not m["year"]) or (m["month2"] and not m["year2"]) or (
                     m["rel"] and m["rel"].lower() == "this"):
                 past_only = bare and _PAST_PREPOSITION.search(text, max(0, start - 12), start)
                 tense = "past" if past_only else _tense(text, s_start, start, s_end)
@@ -371,7 +477,17 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
                 if ahead and abs((ahead - published).days) < abs((event_date - published).days):
                     event_date = ahead
             span = (start, m.end())
-            if (m["day"] and not m["year"] or m["day2"] and not m["year2"]) and (rest := _DAY_RANGE_REST.match(text, m.end())):
+            opened = _RANGE_OPENING.search(text, max(0, start - 14), start)
+            if bare and (rest := _MONTH_RANGE_REST.match(text, m.end())) and (rest["word"] is None or opened and (
+                    rest["word"] != "and" or opened.group().lower().startswith("between"))):
+                range_end = rest.end()
+                if rest["year"]:  # "December 2023-January 2024" aside, the year written after the range is the first's too
+                    month = _MONTHS[m["mname"].rstrip(".").lower()]
+                    year = int(rest["year"]) - (month > _MONTHS[rest["month"].lower()])
+                    event_date, precision = date(year, month, 1), "month"
+            elif (m["day"] and not m["year"] or m["day2"] and not m["year2"]) and (
+                    rest := _DAY_RANGE_REST.match(text, m.end()) or (m["day"] and (words := _DAY_RANGE_WORDS.match(text, m.end())) and (
+                        words["word"] != "and" or (opened and opened.group().lower().startswith("between"))) and words)):
                 range_end = rest.end()
                 if rest["year"] and event_date:  # "July 22-23, 2024"
                     try:
@@ -394,6 +510,7 @@ def find_dated_events(text: str, sentences: SentenceIndex, published: date | Non
         consumed = max(span[1], range_end)
         if event_date is not None and not (chained and m.direction in ("after", "before", "ago")):
             previous = (event_date, precision)  # "two days after the strike" dates the strike, not the story
+            previous_sentence = s_index
         description = DATELINE.sub("", text[s_start:s_end])
         events.append(DatedEvent(event_date, precision, text[span[0] : span[1]].strip(), description, s_start, s_end,
                                  span[0], span[1], s_index))
