@@ -22,7 +22,7 @@ UNITS = {
     "square miles": "sq_mi", "kilometers": "km", "kilometres": "km", "km": "km", "miles": "miles",
     "meters": "m", "metres": "m", "feet": "feet", "hectares": "hectares", "acres": "acres",
     "troops": "troops", "soldiers": "troops", "soldier": "troops", "service members": "troops",
-    "service member": "troops", "servicemembers": "troops", "military personnel": "troops", "personnel": "troops",
+    "service member": "troops", "servicemembers": "troops", "military personnel": "troops", "personnel": "troops", "staff": "staff",
     "advisers": "troops", "advisors": "troops", "military advisers": "troops", "trainers": "troops",
     "marines": "troops", "forces": "troops", "paratroopers": "troops", "commandos": "troops", "special forces": "troops",
     "fighters": "fighters", "militants": "fighters", "jihadists": "fighters", "insurgents": "fighters",
@@ -33,7 +33,7 @@ UNITS = {
     "displaced people": "people", "tourists": "people", "protesters": "people", "demonstrators": "people",
     "pilgrims": "people", "migrants": "people", "children": "people", "women": "people", "men": "people",
     "visitors": "people", "travelers": "people", "travellers": "people", "worshippers": "people",
-    "prisoners": "people", "detainees": "people", "hostages": "people", "victims": "people", "workers": "people",
+    "prisoners": "people", "detainees": "people", "victims": "people", "workers": "people",
     "contractors": "people", "diplomats": "people", "journalists": "people", "students": "people",
     "individuals": "people", "lawmakers": "people", "deaths": "people", "families": "families",
     "dead": "people", "killed": "people", "wounded": "people", "injured": "people", "casualties": "people",
@@ -124,13 +124,16 @@ _STOP = (
 _MOD = rf"(?!(?:{_STOP})\b)[A-Za-z](?:[\w/'’-]|\.(?=\w))*(?:(?<=\.\w)\.)?"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != "%")
 # The noun a number counts: up to five modifiers ("two Navy F/A-18 fighters", "350 Army and Air Force personnel")
-_UNIT_AFTER = re.compile(rf"\s(?P<mods>(?:{_MOD}\s(?:(?:and|or)\s(?={_MOD}\s))?){{0,5}}?)(?P<unit>(?i:{_UNIT_ALT}))\b(?!-)")
+_OTHER = r"(?:(?:other|such)\s)?"  # "six other civilians", "60,000 such operations"
+_UNIT_AFTER = re.compile(rf"\s(?P<mods>{_OTHER}(?:{_MOD}\s(?:(?:and|or)\s(?={_MOD}\s))?){{0,5}}?)(?P<unit>(?i:{_UNIT_ALT}))\b(?!-)")
 _OF_UNIT = re.compile(rf"\sof\s(?:the|his|her|their|its|our|these|those)\s(?:[\d,]+\s|(?i:{_WORD_NUMBER})\s)?"
                       rf"(?P<mods>(?:{_MOD}\s){{0,3}}?)(?P<unit>(?i:{_UNIT_ALT}))\b")
 # Any other plural noun after a number is counted in its own name ("450 passengers", "12 media outlets",
 # "11,654 intelligence-based operations"): the unit list grows with the text. Not words in -s that are no
 # countable nouns ("its", "various", "crisis", "others").
-_NOUN_AFTER = re.compile(rf"\s(?P<mods>(?:{_MOD}\s){{0,3}}?)(?:[a-z]+-)*(?P<noun>[a-z]{{2,}}[^\Wsu\d_]s)\b(?![-'’])")
+_NOUN_AFTER = re.compile(rf"\s(?P<mods>{_OTHER}(?:{_MOD}\s){{0,3}}?)(?:[a-z]+-)*(?P<noun>[a-z]{{2,}}[^\Wsu\d_]s)\b(?![-'’])")
+_OF_NOUN = re.compile(rf"\sof\s(?:the|his|her|their|its|our|these|those)\s(?:[\d,]+\s|(?i:{_WORD_NUMBER})\s)?"
+                      rf"(?P<mods>(?:{_MOD}\s){{0,3}}?)(?:[a-z]+-)*(?P<noun>[a-z]{{2,}}[^\Wsu\d_]s)\b(?![-'’])")
 _NOT_NOUNS = frozenset(_STOP.split("|")) | {
     "always", "perhaps", "sometimes", "besides", "whereas", "towards", "afterwards", "upwards", "backwards", "forwards",
     "overseas", "others", "thus", "plus", "unless", "yes", "news", "means", "whereabouts", "series", "species", "ones"}
@@ -141,6 +144,7 @@ _HYPHEN_AFTER = re.compile(rf"-(?P<hunit>{'|'.join(HYPHEN_UNITS)})\b(?P<old>-old
 _FRACTION_OF = re.compile(r"\s(?:of\s(?!them\b|those\b|these\b|it\b|an?\b)|a\s(?:percent|percentage\spoint)\b)")
 _RATE = re.compile(r"\s(?:of\s[\w-]+\s)?(?:(?:a|per|each)\s(?P<per>year|day|second|month)\b|(?P<annual>annually|a\syear)\b)")
 _COORDINATED = re.compile(rf"\s(?:and|or)\s(?:{_MOD}\s){{0,2}}?(?P<unit>(?i:{_UNIT_ALT}))\b")
+_WORD_RANGE = re.compile(r"\s?(?:to|-|–)\s?(?=\d|(?i:" + _WORD_NUMBER + r")\b)")  # "three to five years"
 _RANGE_NEXT = re.compile(r"\s?(?:to|-|–|and)\s?(?=(?:US\$|\$|€|£)?\s?\d|(?i:" + _WORD_NUMBER + r")\b)")
 _BOUND_ALT = "|".join(re.escape(b) for b in sorted(BOUNDS, key=len, reverse=True))
 _BOUND_BEFORE = re.compile(rf"(?:^|[\s(])(?P<bound>(?i:{_BOUND_ALT}))\s$")
@@ -155,9 +159,15 @@ _CASUALTY_AFTER = re.compile(r"\s(?:of\s(?:whom|them|those)\s)?(?:(?:were|was|ha
                              r"(?:killed|wounded|injured|dead|hurt)\b|\s(?:(?:have|had|has)\s)?(?:died|lost\stheir\slives)\b")
 _CASUALTY_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|kill|wound|injure)\s$"
                               r"|\b(?:killing|deaths?|bodies|injuries\sto|injury\sto)\s(?:of\s)?$")
+_COUNT_START = re.compile(rf"\s*(?:and\s)?(?:\d|(?i:{_WORD_NUMBER})\b)")
+_APPOSITIVE_START = re.compile(r"\s*(?:including|among\s(?:them|whom))\b")
+_PASSIVE = (r"(?:(?:were|was|are|is|have|has|had)\s(?:also\s)?(?:been\s)?(?:among\s(?:those\s|the\s)?)?(?:killed|wounded|injured|hurt|dead)"
+            r"|(?:have\s|has\s|had\s)?died|lost\s(?:their|his|her)\slives?)\b")
+_PASSIVE_TOLL = re.compile(rf"\b{_PASSIVE}")
+_PREDICATE_TOLL = re.compile(rf"\s*(?:(?:also|all|later|reportedly)\s)?{_PASSIVE}")
 _CASUALTY_UNITS = {"dead", "killed", "wounded", "injured"}
 _TOLL = re.compile(r"\b(?:kill|kills|killed|killing|wound|wounds|wounded|wounding|injur(?:e|es|ed|ing|ies)|dead|died|slain|bodies\sof|"
-                   r"massacred|executed)\b", re.I)
+                   r"massacred|executed|lost\s(?:their|his|her)\slives?)\b", re.I)
 _KILLING = re.compile(r"\b(?:kill|kills|killed|killing|executed|executing|execute|hanged|hanging|dead|died|slain|massacred)\b", re.I)
 _ATTACKING = re.compile(r"\b(?:attack|attacks|attacked|attacking|struck|hit|targeted|shelled|bombed|fired)\b", re.I)
 _TIMES_AFTER = re.compile(r"\stimes\b")
@@ -246,6 +256,8 @@ class _Candidate:
     inherited: bool = False  # the unit comes from a neighbour
     head_start: int = -1  # where the words naming what is counted begin (after the number and its scale)
     age_of: str = ""
+    scoped: bool = False  # after "over"/"under" or a scope word: a period if the range it opens counts time
+    dropped: bool = False
 
 
 def _number_value(num: str) -> float | None:
@@ -270,7 +282,7 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     num, cur, scale = m.group("num"), m.group("cur"), m.group("scale")
     start, end = m.start(), m.end()
     s_index = sentences.of(start)
-    s_start = sentences.spans[s_index][0]
+    s_start, s_end = sentences.spans[s_index]
     before = text[max(s_start, start - 40) : start]
     after = text[end : end + 160]
     if _DATE_CONTEXT.search(before[-20:]) or _TIME_OF_DAY.match(after):
@@ -324,6 +336,8 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     elif (of_unit := _OF_UNIT.match(after)) and value != 1:
         unit = UNITS[of_unit["unit"].lower()]  # "54 of the 329 seats", "four of the five claims"
         unit_start = end + of_unit.start("unit")
+    elif value != 1 and (of_noun := _OF_NOUN.match(after)) and _countable(of_noun["noun"]):
+        unit, unit_start = of_noun["noun"], end + of_noun.start("noun")  # "five of the 11 charges", "two of the passengers"
     if unit in {"cubic_meters", "tonnes", "barrels"} and (rate := _RATE.match(text, end)):
         unit, end = f"{unit}_per_{rate['per'] or 'year'}", rate.end()  # "10 billion cubic meters of gas a year"
     if (num.isdigit() and len(num) == 4 and num.startswith(("19", "20")) and not cur and not scale
@@ -339,8 +353,9 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
             return None
     if unit is not None:
         casualty = unit_m is not None and unit_m["unit"].lower() in _CASUALTY_UNITS and not unit_m["mods"]
-        clause_after = re.split(r"[,;.]", text[end : end + 80], maxsplit=1)[0]
-        if unit in {"troops", "fighters", "members"} and (_TOLL.search(text, max(s_start, start - 40), start) or _TOLL.search(clause_after)):
+        clause_after = _clause_after(text, s_start, start, end, s_end)
+        if unit in {"troops", "fighters", "members", "staff"} and (
+                _TOLL.search(text, max(s_start, start - 40), start) or _TOLL.search(clause_after)):
             unit = "people"  # a toll counts people ("killing at least 25 fighters", "three soldiers were killed")
         return _Candidate(bound_start, end, value, unit, unit_start, bound, s_index, multiplier, casualty=casualty)
     # A bare number. It may count what a neighbour names ("17 of them ... and five at a base in Erbil"), an age
@@ -357,7 +372,7 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     if re.search(r"\b(?:a|an|A|An)\s$", before):
         return None  # "a 50-50 split", "a 2-1 vote"
     if noun := _countable_noun(after):
-        clause_after = re.split(r"[,;.]", after[noun.end() : noun.end() + 80], maxsplit=1)[0]
+        clause_after = _clause_after(text, s_start, start, end + noun.end(), s_end)
         toll = _TOLL.search(clause_after)
         # a toll counts people: "21 passengers and four troops died", not "rescued 190 passengers and killed 30 ..."
         toll = toll and not re.search(r"\b(?:and|but|or|then)\s$", clause_after[: toll.start()])
@@ -368,18 +383,41 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     linked = casualty or _COORD_BEFORE.search(before) or _OF_THEM.match(after) or re.match(r"\s(?:others|more)\b", after)
     if not (bound or scale or "," in num or linked or _RANGE_NEXT.match(after)):
         return None
-    if is_word and not (bound or linked):
+    if is_word and not (bound or linked or _WORD_RANGE.match(after)):
         return None
     if tail := re.match(r"\sothers\b", after) or _OF_THEM.match(after):
         end += tail.end()
-    return _Candidate(bound_start, end, value, None, None, bound, s_index, multiplier, casualty=casualty)
+    scoped = bool(bound_match and bound_match["bound"].lower() in {"over", "under"}
+                  or _SCOPE_BEFORE.search(text, max(s_start, bound_start - 30), bound_start))
+    return _Candidate(bound_start, end, value, None, None, bound, s_index, multiplier, casualty=casualty, scoped=scoped)
+
+
+def _clause_after(text: str, s_start: int, start: int, end: int, s_end: int) -> str:
+    """Where a count's toll is read: the words after what it counts, up to a comma; past the comma when the count
+    heads a list or an appositive ("31 people, including 23 soldiers, lost their lives"; "18 soldiers, three staff
+    and five passengers were among those killed") or stands inside one ("..., including two elders, were killed")."""
+    parts = re.split(r"[,;.]", text[end : min(s_end, end + 240)])
+    if parts[0].strip() or len(parts) == 1:
+        return parts[0][:80]
+    inside = re.search(r"\bincluding\s[^,;]*$", text[s_start:start])
+    for part in parts[1:]:
+        if not part.strip() or _APPOSITIVE_START.match(part) and not inside:
+            continue
+        if _COUNT_START.match(part):
+            if toll := _PASSIVE_TOLL.search(part):
+                return part[toll.start() :]
+            continue
+        return part if _PREDICATE_TOLL.match(part) else ""
+    return ""
 
 
 def _countable_noun(after: str) -> re.Match | None:
     noun = _NOUN_AFTER.match(after)
-    if noun and noun["noun"] not in _NOT_NOUNS and not noun["noun"].endswith(_NOT_NOUN_ENDINGS):
-        return noun
-    return None
+    return noun if noun and _countable(noun["noun"]) else None
+
+
+def _countable(noun: str) -> bool:
+    return noun not in _NOT_NOUNS and not noun.endswith(_NOT_NOUN_ENDINGS)
 
 
 def _resolve_ranges(text: str, found: list[_Candidate]) -> None:
@@ -397,6 +435,9 @@ def _resolve_ranges(text: str, found: list[_Candidate]) -> None:
         if not re.fullmatch(r"\s?(?:to|-|–)\s?", gap) and not (between and gap == " and "):
             continue
         first.unit = first.unit or second.unit
+        if first.unit in TIME_UNITS and first.scoped:
+            first.dropped = second.dropped = True  # "over three to five years": a period, as "over five years" is
+            continue
         if first.scale == 1.0 and second.scale != 1.0 and not first.fraction:
             first.value *= second.scale  # "between 2 and 3 million", "$1.5 to $2 billion"
             first.scale = second.scale
@@ -441,7 +482,7 @@ def find_quantities(text: str, sentences: SentenceIndex) -> list[Quantity]:
             candidates.append(c)
     _resolve_ranges(text, candidates)
     found = []
-    kept = _resolve_units(text, sentences, candidates)
+    kept = _resolve_units(text, sentences, [c for c in candidates if not c.dropped])
     spans = [(c.start, c.end) for c in kept]
     for c in kept:
         s_start, s_end = sentences.spans[c.sentence]
