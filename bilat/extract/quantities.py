@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bilat.extract.dates import CLAUSE_CUT, MONTH_ABBR, MONTH_NAMES
+from bilat.extract.gazetteer import country_facts
 from bilat.extract.text import DATELINE, SentenceIndex
 
 # The noun after a number (lower-cased) -> the normalised unit. Longer nouns win ("service members" over "members").
@@ -134,6 +136,8 @@ _OF_UNIT = re.compile(rf"\sof\s(?:the|his|her|their|its|our|these|those)\s(?:[\d
 _NOUN_AFTER = re.compile(rf"\s(?P<mods>{_OTHER}(?:{_MOD}\s){{0,3}}?)(?:[a-z]+-)*(?P<noun>[a-z]{{2,}}[^\Wsu\d_]s)\b(?![-'’])")
 _OF_NOUN = re.compile(rf"\sof\s(?:the|his|her|their|its|our|these|those)\s(?:[\d,]+\s|(?i:{_WORD_NUMBER})\s)?"
                       rf"(?P<mods>(?:{_MOD}\s){{0,3}}?)(?:[a-z]+-)*(?P<noun>[a-z]{{2,}}[^\Wsu\d_]s)\b(?![-'’])")
+# A people named by its country ("a million Central Africans", "1.2 million displaced Nigerians"): countryinfo's demonyms
+_DEMONYM_AFTER = re.compile(rf"\s(?:(?!(?:{_STOP})\b)[a-z][\w-]*\s){{0,2}}?(?P<dem>(?:[A-Z][a-z]+\s){{0,2}}[A-Z][a-z]+s)\b")
 _NOT_NOUNS = frozenset(_STOP.split("|")) | {
     "always", "perhaps", "sometimes", "besides", "whereas", "towards", "afterwards", "upwards", "backwards", "forwards",
     "overseas", "others", "thus", "plus", "unless", "yes", "news", "means", "whereabouts", "series", "species", "ones"}
@@ -153,7 +157,11 @@ _DETERMINER_BEFORE = re.compile(r"\b(?i:the|our|their|its|his|her|these|those|bo
 _SCOPE_BEFORE = re.compile(r"(?<!\bto\s)(?<!\bwill\s)(?<!\bwould\s)\b(?i:first|last|past|next|previous|coming|following|over|within|during|throughout|in)\s(?:the\s)?$")
 _OFFSET_AFTER = re.compile(r"\s(?:later|earlier|before|after|ago|afterwards|beforehand|previously|prior|on|into|since|from\snow)\b"
                            r"|\sof\s(?!age\b)")
-_ADDS_UP = re.compile(r"\b(?:add|adds|added|adding|amount|amounts|amounted|amounting)\s$", re.I)
+_TALLY_BEFORE = re.compile(r"\bvot(?:ed|es|e)\s(?:by\s)?$")
+_TALLY_SECOND = re.compile(r"\bvot(?:ed|es|e)\s(?:by\s)?\d+[-–]$")
+_ADDS_UP = re.compile(r"\b(?:add|adds|added|adding|amount|amounts|amounted|amounting|come|comes|came|coming)\s$", re.I)  # "come up to 100%"
+_OPENING_QUOTES = {"“", '"'}
+_QUOTE_CLOSES = re.compile(r"(?:\s?[\w-]+){0,3}[”\"]")
 _COORD_BEFORE = re.compile(r"(?:\b(?:and|or|to|from|with|by|while|but|versus|vs\.?)|,)\s$")
 _CASUALTY_AFTER = re.compile(r"\s(?:of\s(?:whom|them|those)\s)?(?:(?:were|was|have\sbeen|had\sbeen|has\sbeen|are|being|been)\s)?(?:(?:found|reported|confirmed)\s)?"
                              r"(?:killed|wounded|injured|dead|hurt)\b|\s(?:(?:have|had|has)\s)?(?:died|lost\stheir\slives)\b")
@@ -258,6 +266,7 @@ class _Candidate:
     age_of: str = ""
     scoped: bool = False  # after "over"/"under" or a scope word: a period if the range it opens counts time
     dropped: bool = False
+    tally: bool = False
 
 
 def _number_value(num: str) -> float | None:
@@ -287,6 +296,8 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     after = text[end : end + 160]
     if _DATE_CONTEXT.search(before[-20:]) or _TIME_OF_DAY.match(after):
         return None  # "Dec. 9", "Aug. 7 and 8", "1:45 a.m."
+    if num.isdigit() and (_TALLY_BEFORE.search(before) and re.match(r"[-–]\d", after) or _TALLY_SECOND.search(before)):
+        return _Candidate(start, end, float(num), "votes", None, None, s_index, tally=True)  # "the House voted 368-7": no range
     is_word = not num[:1].isdigit()
     bound_match = _BOUND_BEFORE.search(before)
     bound = BOUNDS[bound_match["bound"].lower()] if bound_match else None
@@ -338,6 +349,8 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
         unit_start = end + of_unit.start("unit")
     elif value != 1 and (of_noun := _OF_NOUN.match(after)) and _countable(of_noun["noun"]):
         unit, unit_start = of_noun["noun"], end + of_noun.start("noun")  # "five of the 11 charges", "two of the passengers"
+    elif (dem := _DEMONYM_AFTER.match(after)) and dem["dem"] in _plural_demonyms():
+        unit, unit_start, end = "people", end + dem.start("dem"), end + dem.end()
     if unit in {"cubic_meters", "tonnes", "barrels"} and (rate := _RATE.match(text, end)):
         unit, end = f"{unit}_per_{rate['per'] or 'year'}", rate.end()  # "10 billion cubic meters of gas a year"
     if (num.isdigit() and len(num) == 4 and num.startswith(("19", "20")) and not cur and not scale
@@ -411,6 +424,11 @@ def _clause_after(text: str, s_start: int, start: int, end: int, s_end: int) -> 
     return ""
 
 
+@lru_cache(maxsize=1)
+def _plural_demonyms() -> frozenset[str]:
+    return frozenset(d for facts in country_facts().values() for d in facts["demonyms"] if d.endswith("s"))
+
+
 def _countable_noun(after: str) -> re.Match | None:
     noun = _NOUN_AFTER.match(after)
     return noun if noun and _countable(noun["noun"]) else None
@@ -425,7 +443,7 @@ def _resolve_ranges(text: str, found: list[_Candidate]) -> None:
     takes the second's unit (and scale), and the two bound the amount from below and above; 'from about 500 to as
     many as 4,000 personnel' only lends the unit."""
     for first, second in zip(found, found[1:]):
-        if first.sentence != second.sentence or second.unit is None:
+        if first.sentence != second.sentence or second.unit is None or first.tally:
             continue
         if first.unit is not None and not (first.fraction or first.unit == second.unit and first.bound is None):
             continue
@@ -477,8 +495,8 @@ def _resolve_units(text: str, sentences: SentenceIndex, found: list[_Candidate])
 def find_quantities(text: str, sentences: SentenceIndex) -> list[Quantity]:
     candidates = []
     for m in _NUMBER.finditer(text):
-        if c := _read(m, text, sentences):
-            c.head_start = m.end()
+        if (c := _read(m, text, sentences)) and not (text[c.start - 1 : c.start] in _OPENING_QUOTES and _QUOTE_CLOSES.match(text, c.end)):
+            c.head_start = m.end()  # (a number that is all of a quoted phrase is a name or a word: the "four freedoms", "100%")
             candidates.append(c)
     _resolve_ranges(text, candidates)
     found = []
