@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bilat.extract.dates import CLAUSE_CUT, MONTH_ABBR, MONTH_NAMES
-from bilat.extract.gazetteer import country_facts
-from bilat.extract.text import DATELINE, SentenceIndex
+from bilat.extract.gazetteer import country_facts, default_gazetteer
+from bilat.extract.text import DATELINE, SentenceIndex, tokenize
 
 # The noun after a number (lower-cased) -> the normalised unit. Longer nouns win ("service members" over "members").
 UNITS = {
@@ -66,11 +66,11 @@ UNITS = {
     "days": "days", "day": "days", "hours": "hours", "hour": "hours", "minutes": "minutes", "decades": "decades",
 }
 TIME_UNITS = {"years", "months", "weeks", "days", "hours", "minutes", "decades"}
-# "a 500-pound bomb", "the 329-seat parliament", "a six-day visit", "a 26-year-old pilot"
+# "a 500-pound bomb", "the 329-seat parliament", "a six-day visit", "a 26-year-old pilot", "a 3.5 million-square-kilometer sea"
 HYPHEN_UNITS = {
     "pound": "pounds", "seat": "seats", "member": "members", "nation": "countries", "day": "days", "week": "weeks",
     "month": "months", "year": "years", "hour": "hours", "minute": "minutes", "kilometer": "km", "kilometre": "km",
-    "km": "km", "mile": "miles", "meter": "m", "metre": "m", "ton": "tonnes", "tonne": "tonnes", "megawatt": "MW",
+    "km": "km", "square-kilometer": "km2", "square-kilometre": "km2", "square-mile": "sq_mi", "mile": "miles", "meter": "m", "metre": "m", "ton": "tonnes", "tonne": "tonnes", "megawatt": "MW",
 }
 CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
 BOUNDS = {
@@ -184,6 +184,7 @@ _TIME_OF_DAY = re.compile(r"^(?::\d|\s?[ap]\.m\.|\s?GMT\b|\s?(?:local\s)?time\b)
 _AGE = re.compile(r"\b[A-Z][\w'’-]+,\s$")
 _CUES = ((re.compile(r"\btroop\b|\bpresence\b", re.I), "troops"),
          (re.compile(r"\b(?:population|attendance|turnout|crowds?|deaths|death\stoll|casualties)\b", re.I), "people"))
+_COUNT_OF = re.compile(r"\b(?:number|tally|total|count)\sof\s(?:the\s)?(?P<noun>[a-z]{2,}[^\Wsu\d_]s)\b", re.I)
 _YEAR_LIKE = re.compile(r"\b(?:in|since|until|of)\s$")
 _NAME_BEFORE = re.compile(r"\b[A-Z][a-z]+\.?\s$")
 _FUNCTION_WORDS = frozenset(_STOP.split("|")) | {"between", "some", "about", "nearly", "almost", "only"}
@@ -341,6 +342,8 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
         unit = UNITS[unit_m["unit"].lower()]
         if unit == "fighters" and _DESIGNATION.search(unit_m["mods"]):
             unit = "aircraft"  # "two Navy F/A-18 fighters"
+        if unit_m["unit"].lower() == "states" and _names_a_country(unit_m["mods"]):
+            unit = "states"  # "three northern U.S. states", "36 Nigerian states" are a country's own, not countries
         unit_start, end = end + unit_m.start("unit"), end + unit_m.end()
         if (other := _COORDINATED.match(text, end)) and (mixed := _MIXED.get(frozenset({unit, UNITS[other["unit"].lower()]}))):
             unit, end = mixed, other.end()  # "300 drones and missiles", "80 countries and organizations"
@@ -424,6 +427,11 @@ def _clause_after(text: str, s_start: int, start: int, end: int, s_end: int) -> 
     return ""
 
 
+def _names_a_country(words: str) -> bool:
+    gaz = default_gazetteer()
+    return any((eid := gaz.phrases.get((t.text,))) and gaz.entities[eid].kind == "country" for t in tokenize(words))
+
+
 @lru_cache(maxsize=1)
 def _plural_demonyms() -> frozenset[str]:
     return frozenset(d for facts in country_facts().values() for d in facts["demonyms"] if d.endswith("s"))
@@ -483,6 +491,8 @@ def _resolve_units(text: str, sentences: SentenceIndex, found: list[_Candidate])
                 window = text[s_start : c.start]
                 hits = [(cue.search(window), unit) for cue, unit in _CUES]
                 hits = [(h.start(), unit) for h, unit in hits if h]
+                if (count := _COUNT_OF.search(window)) and _countable(noun := count["noun"].lower()):
+                    hits.append((count.start(), UNITS.get(noun, noun)))  # "revised the tally of passengers to 425 from 440"
                 if not hits:
                     continue
                 c.unit = max(hits)[1]
