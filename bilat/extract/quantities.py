@@ -63,7 +63,7 @@ UNITS = {
     "ministers": "ministers", "ministries": "ministries", "brigades": "brigades", "battalions": "battalions",
     "claims": "claims", "villages": "villages", "towns": "towns", "provinces": "provinces", "crossings": "crossings",
     "years": "years", "year": "years", "months": "months", "month": "months", "weeks": "weeks", "week": "weeks",
-    "days": "days", "day": "days", "hours": "hours", "hour": "hours", "minutes": "minutes", "decades": "decades",
+    "days": "days", "day": "days", "hours": "hours", "hour": "hours", "minutes": "minutes", "decades": "decades", "decade": "decades",
 }
 TIME_UNITS = {"years", "months", "weeks", "days", "hours", "minutes", "decades"}
 # "a 500-pound bomb", "the 329-seat parliament", "a six-day visit", "a 26-year-old pilot", "a 3.5 million-square-kilometer sea"
@@ -106,12 +106,14 @@ _WORD_NUMBER = (
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten|" + _ONES
 )
 _FRACTION = r"(?:a|one)[\s-](?:third|quarter)|two[\s-]thirds|three[\s-]quarters|half"
+# "a"/"an" as one of a unit, read only after a bound or "for": "more than a year", "less than a day", "for a month"
+_AN_UNIT = r"an?(?=\s(?:year|month|week|day|hour|decade|percentage\spoint)\b)"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # A number: digits (after a currency sign or at a word's start: not the 18 of "F/A-18", not "COVID-19"),
 # a number word or a fraction, then an optional scale word ("4.5 million", "$2.76bn").
 _NUMBER = re.compile(
     rf"(?:(?P<cur>US\$|\$|€|£)\s?|(?<![\w/.$€£’'])(?<![A-Za-z]-))"
-    rf"(?P<num>{_DIGITS}|(?i:{_WORD_NUMBER}|{_FRACTION}))(?P<half>\s(?:and\s)?a\shalf)?"
+    rf"(?P<num>{_DIGITS}|(?i:{_WORD_NUMBER}|{_FRACTION}|{_AN_UNIT}))(?P<half>\s(?:and\s)?a\shalf)?"
     rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn)\b)?(?![\w]|[.,]\d)"
 )
 _STOP = (
@@ -155,6 +157,7 @@ _BOUND_BEFORE = re.compile(rf"(?:^|[\s(])(?P<bound>(?i:{_BOUND_ALT}))\s$")
 _DETERMINER_BEFORE = re.compile(r"\b(?i:the|our|their|its|his|her|these|those|both|all|your|my|whose|each|every|which|first|past|next|last|"
                                 r"previous|coming|following|other)\s$")
 _SCOPE_BEFORE = re.compile(r"(?<!\bto\s)(?<!\bwill\s)(?<!\bwould\s)\b(?i:first|last|past|next|previous|coming|following|over|within|during|throughout|in)\s(?:the\s)?$")
+_FOR_BEFORE = re.compile(r"\b(?:for|to)\s$", re.I)
 _OFFSET_AFTER = re.compile(r"\s(?:later|earlier|before|after|ago|afterwards|beforehand|previously|prior|on|into|since|from\snow)\b"
                            r"|\sof\s(?!age\b)")
 _TALLY_BEFORE = re.compile(r"\bvot(?:ed|es|e)\s(?:by\s)?$")
@@ -277,7 +280,7 @@ def _number_value(num: str) -> float | None:
     if word.endswith("dozen"):
         head = word.split()[0]
         return 6.0 if head == "half" else 12.0 * (1 if head == "a" else WORD_NUMBERS[head])
-    if word in ("half a", "a"):
+    if word in ("half a", "a", "an"):
         return 0.5 if word == "half a" else 1.0  # before a scale word: "half a million"
     if word in ("a hundred", "a thousand"):
         return 100.0 if word == "a hundred" else 1000.0
@@ -307,6 +310,8 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
         bound, bound_start = BOUNDS[outer["bound"].lower()], max(s_start, bound_start - 20) + outer.start("bound")  # "up to about $47,000"
     if bound == "up_to" and _ADDS_UP.search(text[max(0, bound_start - 12) : bound_start]):
         bound = None  # "adds up to $10.15 billion" is a total, not a ceiling
+    if num.lower() in ("a", "an") and not (bound or _FOR_BEFORE.search(before)):
+        return None  # "a year ago", "$1 billion a year"
     if is_word and num[:1].isupper() and re.search(r"[A-Za-z]\s$", before):
         return None  # a capitalised number word inside a sentence is a name: "the Group of Seven", "the Big Three"
     if is_word and not bound and _DETERMINER_BEFORE.search(before) and not _HYPHEN_AFTER.match(after):
@@ -362,10 +367,15 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     if unit in TIME_UNITS:
         # Offsets ("two days later", "nine days after"), time scopes ("over five years", "the first six months") and
         # the length of an activity ("three days of mourning") are no claimed amounts.
-        if (is_word and value == 1 or _OFFSET_AFTER.match(text, end)
+        # A bounded length is measured, though: "more than four hours of talks", "less than a day", "for over a year".
+        lasting = _FOR_BEFORE.search(text, max(s_start, bound_start - 8), bound_start)
+        offset = _OFFSET_AFTER.match(text, end)
+        if offset and bound and offset.group().split()[0] == "of":
+            offset = None
+        if (is_word and value == 1 and not (bound or lasting) or offset
                 or _SCOPE_BEFORE.search(text, max(s_start, bound_start - 30), bound_start)):
             return None
-        if bound_match and bound_match["bound"].lower() in {"over", "under"}:
+        if bound_match and bound_match["bound"].lower() in {"over", "under"} and not lasting:
             return None
     if unit is not None:
         casualty = unit_m is not None and unit_m["unit"].lower() in _CASUALTY_UNITS and not unit_m["mods"]
