@@ -125,7 +125,7 @@ _STOP = (
     f"{_ONES}|{_TENS}|ten|eleven|twelve|dozen|hundred|thousand|million|billion"
 )
 # a word before the unit; a final "." only in an initialism ("U.S."), never a sentence's end ("nine times. Border")
-_MOD = rf"(?!(?:{_STOP})\b)[A-Za-z](?:[\w/'’-]|\.(?=\w))*(?:(?<=\.\w)\.)?"
+_MOD = rf"(?!(?:{_STOP})\s)[A-Za-z](?:[\w/'’-]|\.(?=\w))*(?:(?<=\.\w)\.)?"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != "%")
 # The noun a number counts: up to five modifiers ("two Navy F/A-18 fighters", "350 Army and Air Force personnel")
 _OTHER = r"(?:(?:other|such)\s)?"  # "six other civilians", "60,000 such operations"
