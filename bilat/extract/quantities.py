@@ -380,9 +380,11 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     if unit is not None:
         casualty = unit_m is not None and unit_m["unit"].lower() in _CASUALTY_UNITS and not unit_m["mods"]
         clause_after = _clause_after(text, s_start, start, end, s_end)
-        if unit in {"troops", "fighters", "members", "staff"} and (
-                _TOLL.search(text, max(s_start, start - 40), start) or _TOLL.search(clause_after)):
+        toll = _TOLL.search(text, max(s_start, start - 40), start) or _TOLL.search(clause_after)
+        if unit in {"troops", "fighters", "members", "staff"} and toll:
             unit = "people"  # a toll counts people ("killing at least 25 fighters", "three soldiers were killed")
+        if is_word and value == 1 and not (bound or toll) and unit in {"people", "troops", "fighters", "members", "staff"}:
+            return None  # "one person who is responsible" names someone; "killing one soldier" is a toll
         return _Candidate(bound_start, end, value, unit, unit_start, bound, s_index, multiplier, casualty=casualty)
     # A bare number. It may count what a neighbour names ("17 of them ... and five at a base in Erbil"), an age
     # ("Kasasbeh, 26,"), attacks ("attacked more than 150 times"); a label ("Article 51") or a year counts nothing.
