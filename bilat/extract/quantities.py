@@ -106,6 +106,7 @@ _WORD_NUMBER = (
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten|" + _ONES
 )
 _FRACTION = r"(?:a|one)[\s-](?:third|quarter)|two[\s-]thirds|three[\s-]quarters|half"
+_PARTS = r"(?:one|two|three)-(?:thirds?|quarters?)"  # read before "one", "two" can be taken for whole numbers
 # "a"/"an" as one of a unit, read only after a bound or "for": "more than a year", "less than a day", "for a month"
 _AN_UNIT = r"an?(?=\s(?:year|month|week|day|hour|decade|percentage\spoint)\b)"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -113,7 +114,7 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # a number word or a fraction, then an optional scale word ("4.5 million", "$2.76bn").
 _NUMBER = re.compile(
     rf"(?:(?P<cur>US\$|\$|€|£)\s?|(?<![\w/.$€£’'])(?<![A-Za-z]-))"
-    rf"(?P<num>{_DIGITS}|(?i:{_WORD_NUMBER}|{_FRACTION}|{_AN_UNIT}))(?P<half>\s(?:and\s)?a\shalf)?"
+    rf"(?P<num>{_DIGITS}|(?i:{_PARTS}|{_WORD_NUMBER}|{_FRACTION}|{_AN_UNIT}))(?P<half>\s(?:and\s)?a\shalf)?"
     rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn)\b)?(?![\w]|[.,]\d)"
 )
 _STOP = (
