@@ -106,6 +106,7 @@ _WORD_NUMBER = (
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten|" + _ONES
 )
 _FRACTION = r"(?:a|one)[\s-](?:third|quarter)|two[\s-]thirds|three[\s-]quarters|half"
+_SPOKEN_DECIMAL = rf"(?:{_ONES}|zero)-point-(?:{_ONES}|zero)"  # a transcript's "Seven-point-one million"
 _PARTS = r"(?:one|two|three)-(?:thirds?|quarters?)"  # read before "one", "two" can be taken for whole numbers
 # "a"/"an" as one of a unit, read only after a bound or "for": "more than a year", "less than a day", "for a month"
 _AN_UNIT = r"an?(?=\s(?:year|month|week|day|hour|decade|percentage\spoint)\b)"
@@ -114,7 +115,7 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # a number word or a fraction, then an optional scale word ("4.5 million", "$2.76bn").
 _NUMBER = re.compile(
     rf"(?:(?P<cur>US\$|\$|€|£)\s?|(?<![\w/.$€£’'])(?<![A-Za-z]-))"
-    rf"(?P<num>{_DIGITS}|(?i:{_PARTS}|{_WORD_NUMBER}|{_FRACTION}|{_AN_UNIT}))(?P<half>\s(?:and\s)?a\shalf)?"
+    rf"(?P<num>{_DIGITS}|(?i:{_PARTS}|{_SPOKEN_DECIMAL}|{_WORD_NUMBER}|{_FRACTION}|{_AN_UNIT}))(?P<half>\s(?:and\s)?a\shalf)?"
     rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn)\b)?(?![\w]|[.,]\d)"
 )
 _STOP = (
@@ -285,6 +286,9 @@ def _number_value(num: str) -> float | None:
         return 0.5 if word == "half a" else 1.0  # before a scale word: "half a million"
     if word in ("a hundred", "a thousand"):
         return 100.0 if word == "a hundred" else 1000.0
+    if "-point-" in word:
+        whole, _, tenth = word.partition("-point-")
+        return WORD_NUMBERS.get(whole, 0) + WORD_NUMBERS.get(tenth, 0) / 10
     if "-" in word:
         tens, _, ones = word.partition("-")
         return float(WORD_NUMBERS[tens] + WORD_NUMBERS[ones]) if tens in WORD_NUMBERS and ones in WORD_NUMBERS else None
