@@ -165,6 +165,8 @@ _OFFSET_AFTER = re.compile(r"\s(?:later|earlier|before|after|ago|afterwards|befo
 _TALLY_BEFORE = re.compile(r"\bvot(?:ed|es|e)\s(?:by\s)?$")
 _TALLY_SECOND = re.compile(r"\bvot(?:ed|es|e)\s(?:by\s)?\d+[-–]$")
 _ADDS_UP = re.compile(r"\b(?:add|adds|added|adding|amount|amounts|amounted|amounting|come|comes|came|coming)\s$", re.I)  # "come up to 100%"
+_BOILERPLATE = re.compile(r"\s*(?:(?:related|read\smore|see\salso|more|watch|listen|also\sread|recommended|trending|most\sread"
+                          r"|follow\sus|subscribe|sign\sup)\b\s*(?:stories|articles|coverage)?\s*[:|»›\-–—]|copyright\b|©|all\srights\sreserved)", re.I)
 _OPENING_QUOTES = {"“", '"'}
 _QUOTE_CLOSES = re.compile(r"(?:\s?[\w-]+){0,3}[”\"]")
 _COORD_BEFORE = re.compile(r"(?:\b(?:and|or|to|from|with|by|while|but|versus|vs\.?)|,)\s$")
@@ -522,6 +524,8 @@ def _resolve_units(text: str, sentences: SentenceIndex, found: list[_Candidate])
 def find_quantities(text: str, sentences: SentenceIndex) -> list[Quantity]:
     candidates = []
     for m in _NUMBER.finditer(text):
+        if _BOILERPLATE.match(text, text.rfind("\n", 0, m.start()) + 1):
+            continue  # a link to another story, a footer: "Related: 12 killed in ...", "© 2024 ..."
         if (c := _read(m, text, sentences)) and not (text[c.start - 1 : c.start] in _OPENING_QUOTES and _QUOTE_CLOSES.match(text, c.end)):
             c.head_start = m.end()  # (a number that is all of a quoted phrase is a name or a word: the "four freedoms", "100%")
             candidates.append(c)
