@@ -156,9 +156,11 @@ _WORD_RANGE = re.compile(r"\s?(?:to|-|–)\s?(?=\d|(?i:" + _WORD_NUMBER + r")\b)
 _RANGE_NEXT = re.compile(r"\s?(?:to|-|–|and)\s?(?=(?:US\$|\$|€|£)?\s?\d|(?i:" + _WORD_NUMBER + r")\b)")
 _BOUND_ALT = "|".join(re.escape(b) for b in sorted(BOUNDS, key=len, reverse=True))
 _BOUND_BEFORE = re.compile(rf"(?:^|[\s(])(?P<bound>(?i:{_BOUND_ALT}))\s$")
-_DETERMINER_BEFORE = re.compile(r"\b(?i:the|our|their|its|his|her|these|those|both|your|my|whose|each|every|which|first|past|next|last|"
-                                r"previous|coming|following|other)\s$")
-_SCOPE_BEFORE = re.compile(r"(?<!\bto\s)(?<!\bwill\s)(?<!\bwould\s)\b(?i:first|last|past|next|previous|coming|following|over|during|throughout|in)\s(?:the\s)?$")
+# "last" after a modal is the verb: "the ban would last two years"
+_VERB_LAST = r"(?<!\bto\s)(?<!\bwill\s)(?<!\bwould\s)(?<!\bcould\s)(?<!\bmay\s)(?<!\bmight\s)(?<!\bcan\s)(?<!\bmust\s)(?<!\bshould\s)"
+_DETERMINER_BEFORE = re.compile(r"\b(?i:the|our|their|its|his|her|these|those|both|your|my|whose|each|every|which|first|past|next|"
+                                rf"{_VERB_LAST}last|previous|coming|following|other)\s$")
+_SCOPE_BEFORE = re.compile(rf"{_VERB_LAST}\b(?i:first|last|past|next|previous|coming|following|over|during|throughout|in)\s(?:the\s)?$")
 _FOR_BEFORE = re.compile(r"\b(?:for|to)\s$", re.I)
 _OFFSET_AFTER = re.compile(r"\s(?:later|earlier|before|after|ago|afterwards|beforehand|previously|prior|on|into|since|from\snow)\b"
                            r"|\sof\s(?!age\b)")
