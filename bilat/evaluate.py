@@ -217,7 +217,7 @@ def evaluate_article(gold: dict, evaluation: Evaluation) -> None:
     gold_quantities = annotations.get("quantities") or []
 
     def same_quantity(g, q) -> bool:
-        same_unit = UNIT_SPELLINGS.get(g["unit"], g["unit"]) == UNIT_SPELLINGS.get(q.unit, q.unit)
+        same_unit = _canonical_unit(g["unit"]) == _canonical_unit(q.unit)
         return abs(float(g["value"]) - q.value) <= 1e-6 * max(1.0, abs(q.value)) and same_unit and g.get("bound", "exact") == q.bound
 
     evaluation.add("quantities", name, gold_quantities, claims.quantities, same_quantity)
@@ -328,5 +328,14 @@ def evaluate(folder: Path) -> Evaluation:
 
 
 #: One unit under several names in annotations (annotators write the word, bilat its symbol): scored as one.
-UNIT_SPELLINGS = {"tons": "tonnes", "metric_tons": "tonnes", "meters": "m", "metres": "m", "kilometers": "km", "kilometres": "km"}
+#: Soldiers and personnel are the format's troops (GOLD_FORMAT.md lists the unit as troops).
+UNIT_SPELLINGS = {"tons": "tonnes", "metric_tons": "tonnes", "meters": "m", "kilometers": "km", "soldiers": "troops", "personnel": "troops"}
+
+
+def _canonical_unit(unit: str) -> str:
+    """British and American spellings alike ('cubic_metres_per_second' ~ 'cubic_meters_per_second'), then one name per unit."""
+    unit = unit.replace("metre", "meter")
+    return UNIT_SPELLINGS.get(unit, unit)
+
+
 TARGETS = {"person ids": 0.90, "entities": 0.92, "person-office": 0.90, "quote speaker": 0.90, "quantities": 0.90, "date value": 0.85, "interactions": 0.75}

@@ -246,6 +246,53 @@ def test_outer_bound_wins_and_beyond_is_more_than():
     assert _quantities("Deaths surged from 88 in 2023 to 388 in 2024.") == [(88, "people", "exact"), (388, "people", "exact")]
 
 
+def test_other_and_such_counts_partitives_and_word_ranges():
+    assert _quantities("Four other aid convoys were stopped.") == [(4, "convoys", "exact")]
+    assert _quantities("Nearly 9,000 such raids were carried out.") == [(9_000, "airstrikes", "about")]
+    assert _quantities("The court upheld five of the 11 appeals.") == [(5, "appeals", "exact"), (11, "appeals", "exact")]
+    assert _quantities("The ban would last two to four years.") == [(2, "years", "at_least"), (4, "years", "up_to")]
+    assert _quantities("The plan is spread over two to four years.") == []  # a period, as "over four years" is
+
+
+def test_a_toll_reaches_past_a_list_or_an_appositive():
+    assert _quantities("Forty villagers, including 12 guards, lost their lives.") == [(40, "people", "exact"), (12, "people", "exact")]
+    assert _quantities("He said 14 off-duty police officers, two drivers and nine miners were among those killed.") == [
+        (14, "people", "exact"), (2, "people", "exact"), (9, "people", "exact")]
+    assert _quantities("Nine guests, including three tribal chiefs, were killed.") == [(9, "people", "exact"), (3, "people", "exact")]
+    # a comma then an active verb is another act: the freed are not a toll
+    assert _quantities("The army freed 90 hostages, killed 12 gunmen and left.") == [(90, "hostages", "exact"), (12, "people", "exact")]
+
+
+def test_names_quoted_words_and_people_named_by_their_country():
+    assert _quantities("The charter defends the “three pillars” of the union.") == []
+    assert _quantities('He said he was "100%" sure.') == []
+    assert _quantities("The floods displaced close to a million Mozambicans.") == [(1_000_000, "people", "about")]
+    assert _quantities("It's one person who decides.") == []
+    assert _quantities("The blast killed one soldier.") == [(1, "people", "exact")]
+    assert _quantities("Storms hit four southern Indian states and 12 member states.") == [(4, "states", "exact"), (12, "countries", "exact")]
+
+
+def test_vote_tallies_tallies_of_and_bounded_lengths():
+    assert _quantities("The Senate voted 51-49 to confirm her.") == [(51, "votes", "exact"), (49, "votes", "exact")]
+    assert _quantities("Officials raised the number of trucks at the crossing to 210 from 180.") == [
+        (210, "trucks", "exact"), (180, "trucks", "exact")]
+    assert _quantities("The talks lasted less than a day.") == [(1, "days", "less_than")]
+    assert _quantities("He has not visited for over a year.") == [(1, "years", "more_than")]
+    assert _quantities("They held more than six hours of talks.") == [(6, "hours", "more_than")]
+    assert _quantities("They held two days of talks a year ago.") == []  # an unbounded activity's length, an offset
+    assert _quantities("The court sentenced him to one year in prison.") == [(1, "years", "exact")]
+    assert _quantities("The rebels must leave within 72 hours.") == [(72, "hours", "exact")]
+    assert _quantities("Shares fell by more than a percentage point.") == [(1, "percentage_points", "more_than")]
+
+
+def test_compound_and_spoken_numbers_and_boilerplate():
+    assert _quantities("The 1.4 million-square-kilometer basin is shared.") == [(1_400_000, "km2", "exact")]
+    assert _quantities("Exports fell by one-third.") == [(33, "percent", "exact")]
+    assert _quantities("Four-point-five million people need food.") == [(4_500_000, "people", "exact")]
+    assert _quantities("Officials said 30 people died.\n\nRelated: 12 killed in market blast\n\n© 2024 News Service") == [
+        (30, "people", "exact")]
+
+
 def _dates(text, published):
     from bilat.extract.dates import find_dated_events
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bilat.extract.dates import CLAUSE_CUT, MONTH_ABBR, MONTH_NAMES
-from bilat.extract.text import DATELINE, SentenceIndex
+from bilat.extract.gazetteer import country_facts, default_gazetteer
+from bilat.extract.text import DATELINE, SentenceIndex, tokenize
 
 # The noun after a number (lower-cased) -> the normalised unit. Longer nouns win ("service members" over "members").
 UNITS = {
@@ -22,7 +24,7 @@ UNITS = {
     "square miles": "sq_mi", "kilometers": "km", "kilometres": "km", "km": "km", "miles": "miles",
     "meters": "m", "metres": "m", "feet": "feet", "hectares": "hectares", "acres": "acres",
     "troops": "troops", "soldiers": "troops", "soldier": "troops", "service members": "troops",
-    "service member": "troops", "servicemembers": "troops", "military personnel": "troops", "personnel": "troops",
+    "service member": "troops", "servicemembers": "troops", "military personnel": "troops", "personnel": "troops", "staff": "staff",
     "advisers": "troops", "advisors": "troops", "military advisers": "troops", "trainers": "troops",
     "marines": "troops", "forces": "troops", "paratroopers": "troops", "commandos": "troops", "special forces": "troops",
     "fighters": "fighters", "militants": "fighters", "jihadists": "fighters", "insurgents": "fighters",
@@ -33,7 +35,7 @@ UNITS = {
     "displaced people": "people", "tourists": "people", "protesters": "people", "demonstrators": "people",
     "pilgrims": "people", "migrants": "people", "children": "people", "women": "people", "men": "people",
     "visitors": "people", "travelers": "people", "travellers": "people", "worshippers": "people",
-    "prisoners": "people", "detainees": "people", "hostages": "people", "victims": "people", "workers": "people",
+    "prisoners": "people", "detainees": "people", "victims": "people", "workers": "people",
     "contractors": "people", "diplomats": "people", "journalists": "people", "students": "people",
     "individuals": "people", "lawmakers": "people", "deaths": "people", "families": "families",
     "dead": "people", "killed": "people", "wounded": "people", "injured": "people", "casualties": "people",
@@ -61,14 +63,14 @@ UNITS = {
     "ministers": "ministers", "ministries": "ministries", "brigades": "brigades", "battalions": "battalions",
     "claims": "claims", "villages": "villages", "towns": "towns", "provinces": "provinces", "crossings": "crossings",
     "years": "years", "year": "years", "months": "months", "month": "months", "weeks": "weeks", "week": "weeks",
-    "days": "days", "day": "days", "hours": "hours", "hour": "hours", "minutes": "minutes", "decades": "decades",
+    "days": "days", "day": "days", "hours": "hours", "hour": "hours", "minutes": "minutes", "decades": "decades", "decade": "decades",
 }
 TIME_UNITS = {"years", "months", "weeks", "days", "hours", "minutes", "decades"}
-# "a 500-pound bomb", "the 329-seat parliament", "a six-day visit", "a 26-year-old pilot"
+# "a 500-pound bomb", "the 329-seat parliament", "a six-day visit", "a 26-year-old pilot", "a 3.5 million-square-kilometer sea"
 HYPHEN_UNITS = {
     "pound": "pounds", "seat": "seats", "member": "members", "nation": "countries", "day": "days", "week": "weeks",
     "month": "months", "year": "years", "hour": "hours", "minute": "minutes", "kilometer": "km", "kilometre": "km",
-    "km": "km", "mile": "miles", "meter": "m", "metre": "m", "ton": "tonnes", "tonne": "tonnes", "megawatt": "MW",
+    "km": "km", "square-kilometer": "km2", "square-kilometre": "km2", "square-mile": "sq_mi", "mile": "miles", "meter": "m", "metre": "m", "ton": "tonnes", "tonne": "tonnes", "megawatt": "MW",
 }
 CURRENCIES = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
 BOUNDS = {
@@ -104,12 +106,16 @@ _WORD_NUMBER = (
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten|" + _ONES
 )
 _FRACTION = r"(?:a|one)[\s-](?:third|quarter)|two[\s-]thirds|three[\s-]quarters|half"
+_SPOKEN_DECIMAL = rf"(?:{_ONES}|zero)-point-(?:{_ONES}|zero)"  # a transcript's "Seven-point-one million"
+_PARTS = r"(?:one|two|three)-(?:thirds?|quarters?)"  # read before "one", "two" can be taken for whole numbers
+# "a"/"an" as one of a unit, read only after a bound or "for": "more than a year", "less than a day", "for a month"
+_AN_UNIT = r"an?(?=\s(?:year|month|week|day|hour|decade|percentage\spoint)\b)"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # A number: digits (after a currency sign or at a word's start: not the 18 of "F/A-18", not "COVID-19"),
 # a number word or a fraction, then an optional scale word ("4.5 million", "$2.76bn").
 _NUMBER = re.compile(
     rf"(?:(?P<cur>US\$|\$|€|£)\s?|(?<![\w/.$€£’'])(?<![A-Za-z]-))"
-    rf"(?P<num>{_DIGITS}|(?i:{_WORD_NUMBER}|{_FRACTION}))(?P<half>\s(?:and\s)?a\shalf)?"
+    rf"(?P<num>{_DIGITS}|(?i:{_PARTS}|{_SPOKEN_DECIMAL}|{_WORD_NUMBER}|{_FRACTION}|{_AN_UNIT}))(?P<half>\s(?:and\s)?a\shalf)?"
     rf"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn)\b)?(?![\w]|[.,]\d)"
 )
 _STOP = (
@@ -121,16 +127,21 @@ _STOP = (
     f"{_ONES}|{_TENS}|ten|eleven|twelve|dozen|hundred|thousand|million|billion"
 )
 # a word before the unit; a final "." only in an initialism ("U.S."), never a sentence's end ("nine times. Border")
-_MOD = rf"(?!(?:{_STOP})\b)[A-Za-z](?:[\w/'’-]|\.(?=\w))*(?:(?<=\.\w)\.)?"
+_MOD = rf"(?!(?:{_STOP})\s)[A-Za-z](?:[\w/'’-]|\.(?=\w))*(?:(?<=\.\w)\.)?"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True) if u != "%")
 # The noun a number counts: up to five modifiers ("two Navy F/A-18 fighters", "350 Army and Air Force personnel")
-_UNIT_AFTER = re.compile(rf"\s(?P<mods>(?:{_MOD}\s(?:(?:and|or)\s(?={_MOD}\s))?){{0,5}}?)(?P<unit>(?i:{_UNIT_ALT}))\b(?!-)")
+_OTHER = r"(?:(?:other|such)\s)?"  # "six other civilians", "60,000 such operations"
+_UNIT_AFTER = re.compile(rf"\s(?P<mods>{_OTHER}(?:{_MOD}\s(?:(?:and|or)\s(?={_MOD}\s))?){{0,5}}?)(?P<unit>(?i:{_UNIT_ALT}))\b(?!-)")
 _OF_UNIT = re.compile(rf"\sof\s(?:the|his|her|their|its|our|these|those)\s(?:[\d,]+\s|(?i:{_WORD_NUMBER})\s)?"
                       rf"(?P<mods>(?:{_MOD}\s){{0,3}}?)(?P<unit>(?i:{_UNIT_ALT}))\b")
 # Any other plural noun after a number is counted in its own name ("450 passengers", "12 media outlets",
 # "11,654 intelligence-based operations"): the unit list grows with the text. Not words in -s that are no
 # countable nouns ("its", "various", "crisis", "others").
-_NOUN_AFTER = re.compile(rf"\s(?P<mods>(?:{_MOD}\s){{0,3}}?)(?:[a-z]+-)*(?P<noun>[a-z]{{2,}}[^\Wsu\d_]s)\b(?![-'’])")
+_NOUN_AFTER = re.compile(rf"\s(?P<mods>{_OTHER}(?:{_MOD}\s){{0,3}}?)(?:[a-z]+-)*(?P<noun>[a-z]{{2,}}[^\Wsu\d_]s)\b(?![-'’])")
+_OF_NOUN = re.compile(rf"\sof\s(?:the|his|her|their|its|our|these|those)\s(?:[\d,]+\s|(?i:{_WORD_NUMBER})\s)?"
+                      rf"(?P<mods>(?:{_MOD}\s){{0,3}}?)(?:[a-z]+-)*(?P<noun>[a-z]{{2,}}[^\Wsu\d_]s)\b(?![-'’])")
+# A people named by its country ("a million Central Africans", "1.2 million displaced Nigerians"): countryinfo's demonyms
+_DEMONYM_AFTER = re.compile(rf"\s(?:(?!(?:{_STOP})\b)[a-z][\w-]*\s){{0,2}}?(?P<dem>(?:[A-Z][a-z]+\s){{0,2}}[A-Z][a-z]+s)\b")
 _NOT_NOUNS = frozenset(_STOP.split("|")) | {
     "always", "perhaps", "sometimes", "besides", "whereas", "towards", "afterwards", "upwards", "backwards", "forwards",
     "overseas", "others", "thus", "plus", "unless", "yes", "news", "means", "whereabouts", "series", "species", "ones"}
@@ -141,23 +152,39 @@ _HYPHEN_AFTER = re.compile(rf"-(?P<hunit>{'|'.join(HYPHEN_UNITS)})\b(?P<old>-old
 _FRACTION_OF = re.compile(r"\s(?:of\s(?!them\b|those\b|these\b|it\b|an?\b)|a\s(?:percent|percentage\spoint)\b)")
 _RATE = re.compile(r"\s(?:of\s[\w-]+\s)?(?:(?:a|per|each)\s(?P<per>year|day|second|month)\b|(?P<annual>annually|a\syear)\b)")
 _COORDINATED = re.compile(rf"\s(?:and|or)\s(?:{_MOD}\s){{0,2}}?(?P<unit>(?i:{_UNIT_ALT}))\b")
+_WORD_RANGE = re.compile(r"\s?(?:to|-|–)\s?(?=\d|(?i:" + _WORD_NUMBER + r")\b)")  # "three to five years"
 _RANGE_NEXT = re.compile(r"\s?(?:to|-|–|and)\s?(?=(?:US\$|\$|€|£)?\s?\d|(?i:" + _WORD_NUMBER + r")\b)")
 _BOUND_ALT = "|".join(re.escape(b) for b in sorted(BOUNDS, key=len, reverse=True))
 _BOUND_BEFORE = re.compile(rf"(?:^|[\s(])(?P<bound>(?i:{_BOUND_ALT}))\s$")
-_DETERMINER_BEFORE = re.compile(r"\b(?i:the|our|their|its|his|her|these|those|both|all|your|my|whose|each|every|which|first|past|next|last|"
-                                r"previous|coming|following|other)\s$")
-_SCOPE_BEFORE = re.compile(r"(?<!\bto\s)(?<!\bwill\s)(?<!\bwould\s)\b(?i:first|last|past|next|previous|coming|following|over|within|during|throughout|in)\s(?:the\s)?$")
+# "last" after a modal is the verb: "the ban would last two years"
+_VERB_LAST = r"(?<!\bto\s)(?<!\bwill\s)(?<!\bwould\s)(?<!\bcould\s)(?<!\bmay\s)(?<!\bmight\s)(?<!\bcan\s)(?<!\bmust\s)(?<!\bshould\s)"
+_DETERMINER_BEFORE = re.compile(r"\b(?i:the|our|their|its|his|her|these|those|both|your|my|whose|each|every|which|first|past|next|"
+                                rf"{_VERB_LAST}last|previous|coming|following|other)\s$")
+_SCOPE_BEFORE = re.compile(rf"{_VERB_LAST}\b(?i:first|last|past|next|previous|coming|following|over|during|throughout|in)\s(?:the\s)?$")
+_FOR_BEFORE = re.compile(r"\b(?:for|to)\s$", re.I)
 _OFFSET_AFTER = re.compile(r"\s(?:later|earlier|before|after|ago|afterwards|beforehand|previously|prior|on|into|since|from\snow)\b"
                            r"|\sof\s(?!age\b)")
-_ADDS_UP = re.compile(r"\b(?:add|adds|added|adding|amount|amounts|amounted|amounting)\s$", re.I)
+_TALLY_BEFORE = re.compile(r"\bvot(?:ed|es|e)\s(?:by\s)?$")
+_TALLY_SECOND = re.compile(r"\bvot(?:ed|es|e)\s(?:by\s)?\d+[-–]$")
+_ADDS_UP = re.compile(r"\b(?:add|adds|added|adding|amount|amounts|amounted|amounting|come|comes|came|coming)\s$", re.I)  # "come up to 100%"
+_BOILERPLATE = re.compile(r"\s*(?:(?:related|read\smore|see\salso|more|watch|listen|also\sread|recommended|trending|most\sread"
+                          r"|follow\sus|subscribe|sign\sup)\b\s*(?:stories|articles|coverage)?\s*[:|»›\-–—]|copyright\b|©|all\srights\sreserved)", re.I)
+_OPENING_QUOTES = {"“", '"'}
+_QUOTE_CLOSES = re.compile(r"(?:\s?[\w-]+){0,3}[”\"]")
 _COORD_BEFORE = re.compile(r"(?:\b(?:and|or|to|from|with|by|while|but|versus|vs\.?)|,)\s$")
 _CASUALTY_AFTER = re.compile(r"\s(?:of\s(?:whom|them|those)\s)?(?:(?:were|was|have\sbeen|had\sbeen|has\sbeen|are|being|been)\s)?(?:(?:found|reported|confirmed)\s)?"
                              r"(?:killed|wounded|injured|dead|hurt)\b|\s(?:(?:have|had|has)\s)?(?:died|lost\stheir\slives)\b")
 _CASUALTY_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|kill|wound|injure)\s$"
                               r"|\b(?:killing|deaths?|bodies|injuries\sto|injury\sto)\s(?:of\s)?$")
+_COUNT_START = re.compile(rf"\s*(?:and\s)?(?:\d|(?i:{_WORD_NUMBER})\b)")
+_APPOSITIVE_START = re.compile(r"\s*(?:including|among\s(?:them|whom))\b")
+_PASSIVE = (r"(?:(?:were|was|are|is|have|has|had)\s(?:also\s)?(?:been\s)?(?:among\s(?:those\s|the\s)?)?(?:killed|wounded|injured|hurt|dead)"
+            r"|(?:have\s|has\s|had\s)?died|lost\s(?:their|his|her)\slives?)\b")
+_PASSIVE_TOLL = re.compile(rf"\b{_PASSIVE}")
+_PREDICATE_TOLL = re.compile(rf"\s*(?:(?:also|all|later|reportedly)\s)?{_PASSIVE}")
 _CASUALTY_UNITS = {"dead", "killed", "wounded", "injured"}
 _TOLL = re.compile(r"\b(?:kill|kills|killed|killing|wound|wounds|wounded|wounding|injur(?:e|es|ed|ing|ies)|dead|died|slain|bodies\sof|"
-                   r"massacred|executed)\b", re.I)
+                   r"massacred|executed|lost\s(?:their|his|her)\slives?)\b", re.I)
 _KILLING = re.compile(r"\b(?:kill|kills|killed|killing|executed|executing|execute|hanged|hanging|dead|died|slain|massacred)\b", re.I)
 _ATTACKING = re.compile(r"\b(?:attack|attacks|attacked|attacking|struck|hit|targeted|shelled|bombed|fired)\b", re.I)
 _TIMES_AFTER = re.compile(r"\stimes\b")
@@ -166,6 +193,7 @@ _TIME_OF_DAY = re.compile(r"^(?::\d|\s?[ap]\.m\.|\s?GMT\b|\s?(?:local\s)?time\b)
 _AGE = re.compile(r"\b[A-Z][\w'’-]+,\s$")
 _CUES = ((re.compile(r"\btroop\b|\bpresence\b", re.I), "troops"),
          (re.compile(r"\b(?:population|attendance|turnout|crowds?|deaths|death\stoll|casualties)\b", re.I), "people"))
+_COUNT_OF = re.compile(r"\b(?:number|tally|total|count)\sof\s(?:the\s)?(?P<noun>[a-z]{2,}[^\Wsu\d_]s)\b", re.I)
 _YEAR_LIKE = re.compile(r"\b(?:in|since|until|of)\s$")
 _NAME_BEFORE = re.compile(r"\b[A-Z][a-z]+\.?\s$")
 _FUNCTION_WORDS = frozenset(_STOP.split("|")) | {"between", "some", "about", "nearly", "almost", "only"}
@@ -246,6 +274,9 @@ class _Candidate:
     inherited: bool = False  # the unit comes from a neighbour
     head_start: int = -1  # where the words naming what is counted begin (after the number and its scale)
     age_of: str = ""
+    scoped: bool = False  # after "over"/"under" or a scope word: a period if the range it opens counts time
+    dropped: bool = False
+    tally: bool = False
 
 
 def _number_value(num: str) -> float | None:
@@ -255,10 +286,13 @@ def _number_value(num: str) -> float | None:
     if word.endswith("dozen"):
         head = word.split()[0]
         return 6.0 if head == "half" else 12.0 * (1 if head == "a" else WORD_NUMBERS[head])
-    if word in ("half a", "a"):
+    if word in ("half a", "a", "an"):
         return 0.5 if word == "half a" else 1.0  # before a scale word: "half a million"
     if word in ("a hundred", "a thousand"):
         return 100.0 if word == "a hundred" else 1000.0
+    if "-point-" in word:
+        whole, _, tenth = word.partition("-point-")
+        return WORD_NUMBERS.get(whole, 0) + WORD_NUMBERS.get(tenth, 0) / 10
     if "-" in word:
         tens, _, ones = word.partition("-")
         return float(WORD_NUMBERS[tens] + WORD_NUMBERS[ones]) if tens in WORD_NUMBERS and ones in WORD_NUMBERS else None
@@ -270,11 +304,13 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     num, cur, scale = m.group("num"), m.group("cur"), m.group("scale")
     start, end = m.start(), m.end()
     s_index = sentences.of(start)
-    s_start = sentences.spans[s_index][0]
+    s_start, s_end = sentences.spans[s_index]
     before = text[max(s_start, start - 40) : start]
     after = text[end : end + 160]
     if _DATE_CONTEXT.search(before[-20:]) or _TIME_OF_DAY.match(after):
         return None  # "Dec. 9", "Aug. 7 and 8", "1:45 a.m."
+    if num.isdigit() and (_TALLY_BEFORE.search(before) and re.match(r"[-–]\d", after) or _TALLY_SECOND.search(before)):
+        return _Candidate(start, end, float(num), "votes", None, None, s_index, tally=True)  # "the House voted 368-7": no range
     is_word = not num[:1].isdigit()
     bound_match = _BOUND_BEFORE.search(before)
     bound = BOUNDS[bound_match["bound"].lower()] if bound_match else None
@@ -283,6 +319,8 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
         bound, bound_start = BOUNDS[outer["bound"].lower()], max(s_start, bound_start - 20) + outer.start("bound")  # "up to about $47,000"
     if bound == "up_to" and _ADDS_UP.search(text[max(0, bound_start - 12) : bound_start]):
         bound = None  # "adds up to $10.15 billion" is a total, not a ceiling
+    if num.lower() in ("a", "an") and not (bound or _FOR_BEFORE.search(before)):
+        return None  # "a year ago", "$1 billion a year"
     if is_word and num[:1].isupper() and re.search(r"[A-Za-z]\s$", before):
         return None  # a capitalised number word inside a sentence is a name: "the Group of Seven", "the Big Three"
     if is_word and not bound and _DETERMINER_BEFORE.search(before) and not _HYPHEN_AFTER.match(after):
@@ -318,12 +356,18 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
         unit = UNITS[unit_m["unit"].lower()]
         if unit == "fighters" and _DESIGNATION.search(unit_m["mods"]):
             unit = "aircraft"  # "two Navy F/A-18 fighters"
+        if unit_m["unit"].lower() == "states" and _names_a_country(unit_m["mods"]):
+            unit = "states"  # "three northern U.S. states", "36 Nigerian states" are a country's own, not countries
         unit_start, end = end + unit_m.start("unit"), end + unit_m.end()
         if (other := _COORDINATED.match(text, end)) and (mixed := _MIXED.get(frozenset({unit, UNITS[other["unit"].lower()]}))):
             unit, end = mixed, other.end()  # "300 drones and missiles", "80 countries and organizations"
     elif (of_unit := _OF_UNIT.match(after)) and value != 1:
         unit = UNITS[of_unit["unit"].lower()]  # "54 of the 329 seats", "four of the five claims"
         unit_start = end + of_unit.start("unit")
+    elif value != 1 and (of_noun := _OF_NOUN.match(after)) and _countable(of_noun["noun"]):
+        unit, unit_start = of_noun["noun"], end + of_noun.start("noun")  # "five of the 11 charges", "two of the passengers"
+    elif (dem := _DEMONYM_AFTER.match(after)) and dem["dem"] in _plural_demonyms():
+        unit, unit_start, end = "people", end + dem.start("dem"), end + dem.end()
     if unit in {"cubic_meters", "tonnes", "barrels"} and (rate := _RATE.match(text, end)):
         unit, end = f"{unit}_per_{rate['per'] or 'year'}", rate.end()  # "10 billion cubic meters of gas a year"
     if (num.isdigit() and len(num) == 4 and num.startswith(("19", "20")) and not cur and not scale
@@ -332,16 +376,24 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     if unit in TIME_UNITS:
         # Offsets ("two days later", "nine days after"), time scopes ("over five years", "the first six months") and
         # the length of an activity ("three days of mourning") are no claimed amounts.
-        if (is_word and value == 1 or _OFFSET_AFTER.match(text, end)
+        # A bounded length is measured, though: "more than four hours of talks", "less than a day", "for over a year".
+        lasting = _FOR_BEFORE.search(text, max(s_start, bound_start - 8), bound_start)
+        offset = _OFFSET_AFTER.match(text, end)
+        if offset and bound and offset.group().split()[0] == "of":
+            offset = None
+        if (is_word and value == 1 and not (bound or lasting) or offset
                 or _SCOPE_BEFORE.search(text, max(s_start, bound_start - 30), bound_start)):
             return None
-        if bound_match and bound_match["bound"].lower() in {"over", "under"}:
+        if bound_match and bound_match["bound"].lower() in {"over", "under"} and not lasting:
             return None
     if unit is not None:
         casualty = unit_m is not None and unit_m["unit"].lower() in _CASUALTY_UNITS and not unit_m["mods"]
-        clause_after = re.split(r"[,;.]", text[end : end + 80], maxsplit=1)[0]
-        if unit in {"troops", "fighters", "members"} and (_TOLL.search(text, max(s_start, start - 40), start) or _TOLL.search(clause_after)):
+        clause_after = _clause_after(text, s_start, start, end, s_end)
+        toll = _TOLL.search(text, max(s_start, start - 40), start) or _TOLL.search(clause_after)
+        if unit in {"troops", "fighters", "members", "staff"} and toll:
             unit = "people"  # a toll counts people ("killing at least 25 fighters", "three soldiers were killed")
+        if is_word and value == 1 and not (bound or toll) and unit in {"people", "troops", "fighters", "members", "staff"}:
+            return None  # "one person who is responsible" names someone; "killing one soldier" is a toll
         return _Candidate(bound_start, end, value, unit, unit_start, bound, s_index, multiplier, casualty=casualty)
     # A bare number. It may count what a neighbour names ("17 of them ... and five at a base in Erbil"), an age
     # ("Kasasbeh, 26,"), attacks ("attacked more than 150 times"); a label ("Article 51") or a year counts nothing.
@@ -357,7 +409,7 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     if re.search(r"\b(?:a|an|A|An)\s$", before):
         return None  # "a 50-50 split", "a 2-1 vote"
     if noun := _countable_noun(after):
-        clause_after = re.split(r"[,;.]", after[noun.end() : noun.end() + 80], maxsplit=1)[0]
+        clause_after = _clause_after(text, s_start, start, end + noun.end(), s_end)
         toll = _TOLL.search(clause_after)
         # a toll counts people: "21 passengers and four troops died", not "rescued 190 passengers and killed 30 ..."
         toll = toll and not re.search(r"\b(?:and|but|or|then)\s$", clause_after[: toll.start()])
@@ -368,18 +420,51 @@ def _read(m: re.Match, text: str, sentences: SentenceIndex) -> _Candidate | None
     linked = casualty or _COORD_BEFORE.search(before) or _OF_THEM.match(after) or re.match(r"\s(?:others|more)\b", after)
     if not (bound or scale or "," in num or linked or _RANGE_NEXT.match(after)):
         return None
-    if is_word and not (bound or linked):
+    if is_word and not (bound or linked or _WORD_RANGE.match(after)):
         return None
     if tail := re.match(r"\sothers\b", after) or _OF_THEM.match(after):
         end += tail.end()
-    return _Candidate(bound_start, end, value, None, None, bound, s_index, multiplier, casualty=casualty)
+    scoped = bool(bound_match and bound_match["bound"].lower() in {"over", "under"}
+                  or _SCOPE_BEFORE.search(text, max(s_start, bound_start - 30), bound_start))
+    return _Candidate(bound_start, end, value, None, None, bound, s_index, multiplier, casualty=casualty, scoped=scoped)
+
+
+def _clause_after(text: str, s_start: int, start: int, end: int, s_end: int) -> str:
+    """Where a count's toll is read: the words after what it counts, up to a comma; past the comma when the count
+    heads a list or an appositive ("31 people, including 23 soldiers, lost their lives"; "18 soldiers, three staff
+    and five passengers were among those killed") or stands inside one ("..., including two elders, were killed")."""
+    parts = re.split(r"[,;.]", text[end : min(s_end, end + 240)])
+    if parts[0].strip() or len(parts) == 1:
+        return parts[0][:80]
+    inside = re.search(r"\bincluding\s[^,;]*$", text[s_start:start])
+    for part in parts[1:]:
+        if not part.strip() or _APPOSITIVE_START.match(part) and not inside:
+            continue
+        if _COUNT_START.match(part):
+            if toll := _PASSIVE_TOLL.search(part):
+                return part[toll.start() :]
+            continue
+        return part if _PREDICATE_TOLL.match(part) else ""
+    return ""
+
+
+def _names_a_country(words: str) -> bool:
+    gaz = default_gazetteer()
+    return any((eid := gaz.phrases.get((t.text,))) and gaz.entities[eid].kind == "country" for t in tokenize(words))
+
+
+@lru_cache(maxsize=1)
+def _plural_demonyms() -> frozenset[str]:
+    return frozenset(d for facts in country_facts().values() for d in facts["demonyms"] if d.endswith("s"))
 
 
 def _countable_noun(after: str) -> re.Match | None:
     noun = _NOUN_AFTER.match(after)
-    if noun and noun["noun"] not in _NOT_NOUNS and not noun["noun"].endswith(_NOT_NOUN_ENDINGS):
-        return noun
-    return None
+    return noun if noun and _countable(noun["noun"]) else None
+
+
+def _countable(noun: str) -> bool:
+    return noun not in _NOT_NOUNS and not noun.endswith(_NOT_NOUN_ENDINGS)
 
 
 def _resolve_ranges(text: str, found: list[_Candidate]) -> None:
@@ -387,7 +472,7 @@ def _resolve_ranges(text: str, found: list[_Candidate]) -> None:
     takes the second's unit (and scale), and the two bound the amount from below and above; 'from about 500 to as
     many as 4,000 personnel' only lends the unit."""
     for first, second in zip(found, found[1:]):
-        if first.sentence != second.sentence or second.unit is None:
+        if first.sentence != second.sentence or second.unit is None or first.tally:
             continue
         if first.unit is not None and not (first.fraction or first.unit == second.unit and first.bound is None):
             continue
@@ -397,6 +482,9 @@ def _resolve_ranges(text: str, found: list[_Candidate]) -> None:
         if not re.fullmatch(r"\s?(?:to|-|–)\s?", gap) and not (between and gap == " and "):
             continue
         first.unit = first.unit or second.unit
+        if first.unit in TIME_UNITS and first.scoped:
+            first.dropped = second.dropped = True  # "over three to five years": a period, as "over five years" is
+            continue
         if first.scale == 1.0 and second.scale != 1.0 and not first.fraction:
             first.value *= second.scale  # "between 2 and 3 million", "$1.5 to $2 billion"
             first.scale = second.scale
@@ -424,6 +512,8 @@ def _resolve_units(text: str, sentences: SentenceIndex, found: list[_Candidate])
                 window = text[s_start : c.start]
                 hits = [(cue.search(window), unit) for cue, unit in _CUES]
                 hits = [(h.start(), unit) for h, unit in hits if h]
+                if (count := _COUNT_OF.search(window)) and _countable(noun := count["noun"].lower()):
+                    hits.append((count.start(), UNITS.get(noun, noun)))  # "revised the tally of passengers to 425 from 440"
                 if not hits:
                     continue
                 c.unit = max(hits)[1]
@@ -436,12 +526,14 @@ def _resolve_units(text: str, sentences: SentenceIndex, found: list[_Candidate])
 def find_quantities(text: str, sentences: SentenceIndex) -> list[Quantity]:
     candidates = []
     for m in _NUMBER.finditer(text):
-        if c := _read(m, text, sentences):
-            c.head_start = m.end()
+        if _BOILERPLATE.match(text, text.rfind("\n", 0, m.start()) + 1):
+            continue  # a link to another story, a footer: "Related: 12 killed in ...", "© 2024 ..."
+        if (c := _read(m, text, sentences)) and not (text[c.start - 1 : c.start] in _OPENING_QUOTES and _QUOTE_CLOSES.match(text, c.end)):
+            c.head_start = m.end()  # (a number that is all of a quoted phrase is a name or a word: the "four freedoms", "100%")
             candidates.append(c)
     _resolve_ranges(text, candidates)
     found = []
-    kept = _resolve_units(text, sentences, candidates)
+    kept = _resolve_units(text, sentences, [c for c in candidates if not c.dropped])
     spans = [(c.start, c.end) for c in kept]
     for c in kept:
         s_start, s_end = sentences.spans[c.sentence]
