@@ -41,7 +41,7 @@ import yaml
 from bilat.extract.dates import DatedEvent
 from bilat.extract.entities import EntityFindings
 from bilat.extract.gazetteer import default_gazetteer
-from bilat.extract.quotes import Quote
+from bilat.extract.quotes import Quote, quote_spans
 from bilat.extract.text import token_key
 from bilat.settings import data_file
 
@@ -219,7 +219,6 @@ _FORCE_NOUNS = {"troops", "forces", "soldiers", "contingent", "force", "personne
 _ANAPHORIC_OBJECT = re.compile(r"\s+(?:(?:the|this|that)\s+(?:document|deal|agreement|accord|memorandum|pact|text)|it)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no|refused to|declined to|without)\b(?:\s+\w+){0,2}\s*$", re.I)
 _NEGATED_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:was|is|were|are|has|have|had)\s+(?:not|never)\b", re.I)
-_QUOTED = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
 _HYPOTHETICAL = re.compile(r"\b(would|could|might|(?-i:may)|must|should|if|whether|plans? to|proposed|expected to)\b"
                            r"(?:\s+[\w'’-]+){0,3}\s*$|\b(?:if|unless)\s+(?-i:[A-Z])(?:[\w'’.-]*\s+){1,6}$", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|added|announced|stated|confirmed|told\s+[\w\s]{1,30}?)\s+(?:that\s+)?(?:[\w.’'-]+\s+){1,6}$", re.I)
@@ -822,7 +821,8 @@ def find_interactions(
     people: list[_Actor] = []
     every: list[_Actor] = []
     in_quotes: list[_Actor] = []
-    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    # Paired by place, not shape: straight and curly marks mixed in one text must not leave a quote open for pages.
+    quoted = quote_spans(text)
     for m in sorted(findings.mentions, key=lambda m: m.start):
         actor, is_place = actor_of(m.entity_id, findings, role_country)
         led = _LED.match(m.surface)
