@@ -219,14 +219,15 @@ _FORCE_NOUNS = {"troops", "forces", "soldiers", "contingent", "force", "personne
 _ANAPHORIC_OBJECT = re.compile(r"\s+(?:(?:the|this|that)\s+(?:document|deal|agreement|accord|memorandum|pact|text)|it)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no|refused to|declined to|without)\b(?:\s+\w+){0,2}\s*$", re.I)
 _NEGATED_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:was|is|were|are|has|have|had)\s+(?:not|never)\b", re.I)
-_HYPOTHETICAL = re.compile(r"\b(would|could|might|(?-i:may)|must|should|if|whether|plans? to|proposed|expected to)\b"
+_HYPOTHETICAL = re.compile(r"\b(would|could|might|(?-i:may)|must|should|if|whether|plans? to|proposed|expected to|"
+                           r"supposed to|(?:is|are|was|were) (?:due|set|scheduled) to|aim(?:s|ed)? to)\b"
                            r"(?:\s+[\w'’-]+){0,3}\s*$|\b(?:if|unless)\s+(?-i:[A-Z])(?:[\w'’.-]*\s+){1,6}$", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|added|announced|stated|confirmed|told\s+[\w\s]{1,30}?)\s+(?:that\s+)?(?:[\w.’'-]+\s+){1,6}$", re.I)
 _CONDITION = re.compile(r"\b(?:if|unless|provided that|as long as)\b", re.I)
 _WANTED = re.compile(
     r"\b(?:demand(?:ed|ing|s)?|call(?:ed|ing|s)? (?:for|on)|urg(?:ed|ing|es)|ask(?:ed|ing|s)?|press(?:ed|ing|es)|"
     r"s(?:ought|eeks?|eeking)|wants?|wanted|wanting|ready|willing|prepared|propos(?:ed|al|es|ing)|hope[sd]?|hoping|"
-    r"offer(?:ed|s|ing)? to|would like|insist(?:ed|s|ing)?|hours to|deadline|request(?:ed|s)?|appeal(?:ed|s)?|"
+    r"offer(?:ed|s|ing)? to|offers? (?:of|for)|invitation|would like|insist(?:ed|s|ing)?|hours to|deadline|request(?:ed|s)?|appeal(?:ed|s)?|"
     r"told (?:[\w-]+ ){1,3}to)\b"
     r"(?:(?!,\s+(?:and|but)\b|[;:.]|\b(?:after|before|while|when|because)\b).){0,50}$",
     re.I,
@@ -911,6 +912,8 @@ def find_interactions(
                 # Each listed object is acted on: "summoned the American and British ambassadors", "thanked Russia,
                 # Turkey, Syria and Iraq".
                 pairs = [(source, o) for source in sentence.conjuncts(subject) for o in sentence.listed_after(obj)]
+            elif subject.start == obj.start and cue.category not in SYMMETRIC and _PAIR.match(text, subject.start):
+                pairs = [(subject, obj), (obj, subject)]  # "Both countries withdrew their ambassadors": each acts on the other
             else:
                 pairs = [(subject, obj)]
                 listed = sentence.conjuncts(subject) if cue.category in SYMMETRIC else []
@@ -999,20 +1002,24 @@ def _first_person_acts(text, quotes, findings, role_country, in_quotes, people, 
 
 def _one_per_meeting(found: list[Interaction]) -> list[Interaction]:
     """A meeting between two sides is one interaction however often the article reports it: the first report
-    is kept, with the first date the text gives for it."""
+    is kept, with the first date the text gives for it. Meetings the text dates differently ("met in June 2018",
+    "their second summit, in February 2019") are different meetings."""
     kept: list[Interaction] = []
-    first: dict[frozenset, int] = {}
+    first: dict[frozenset, list[int]] = {}
     for i in found:
         if i.category == "CONSULT":
             sides = frozenset((i.source_id, i.target_id))
-            if sides in first:
-                earlier = kept[first[sides]]
+            same = [k for k in first.get(sides, []) if not (
+                i.date_basis == kept[k].date_basis == "text" and i.occurred_on != kept[k].occurred_on)]
+            if same:
+                k = same[0]
+                earlier = kept[k]
                 if earlier.hypothetical and not i.hypothetical:
-                    kept[first[sides]] = i  # the meeting that happened, not the one that was planned
+                    kept[k] = i  # the meeting that happened, not the one that was planned
                 elif earlier.date_basis == "publication" and i.date_basis == "text" and i.hypothetical == earlier.hypothetical:
-                    kept[first[sides]] = replace(earlier, occurred_on=i.occurred_on, date_precision=i.date_precision,
-                                                 date_basis=i.date_basis)
+                    kept[k] = replace(earlier, occurred_on=i.occurred_on, date_precision=i.date_precision,
+                                      date_basis=i.date_basis)
                 continue
-            first[sides] = len(kept)
+            first.setdefault(sides, []).append(len(kept))
         kept.append(i)
     return kept
