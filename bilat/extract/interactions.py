@@ -69,7 +69,7 @@ _PRIVATE = re.compile(r"\s+(?:oil\s+|energy\s+|private\s+)?(?:companies|company|
 _CLAUSE = re.compile(
     r"[;:()]|\s[—–]\s|[“”\"]|,\s+(?:and|but|or)\b"
     r"|(?<!\w)(?:which|who|whom|whose|where|when|while|whereas|after|before|because|although|though|until|unless|since|"
-    r"if|once|as|than|that|saying|adding|according"
+    r"if|once|as|than|that|saying|adding|according|amid"
     r"|said|says|say|told|tells|added|adds|noted|stressed|argued|insisted|announced|confirmed|acknowledged|"
     r"disclosed|declared|reported|wrote|claimed|hoped|hopes|believed|described|warned)\b",
     re.I,
@@ -233,6 +233,15 @@ _WANTED = re.compile(
     re.I,
 )
 
+# What someone is accused of, or denies, is alleged, not done: "accusing it of providing support to militants", "stand
+# accused of the 2004 bombing", "denied that its forces had shelled the town", "claims that the army attacked".
+_ALLEGED = re.compile(
+    r"\b(?:accus\w*|charg(?:ed|es|ing)|alleg\w*|suspected|blam(?:ed|es|ing))\s+(?:(?!of\b)[\w'’-]+\s+){0,4}of\s+(?:[\w'’-]+\s+){0,3}$"
+    r"|\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|alleg(?:e|es|ed|ing)|claim(?:s|ed|ing)?|"
+    r"allegations?|accusations?|charges?|claims?|reports?|rumou?rs?)\s+(?:[\w'’-]+\s+){0,3}?that\s+[^,.;:]{0,80}$",
+    re.I,
+)
+
 
 @dataclass(frozen=True)
 class Cue:
@@ -342,7 +351,7 @@ def _after_preposition(text: str, start: int, floor: int, verbs: bool = False) -
             return True
         if word in {"the", "a", "an"} and i > 0 and words[i - 1].lower() not in _PREPOSITIONS:
             return False  # "On Tuesday the Iraqi Foreign Ministry …": the preposition governs "Tuesday"
-        if verbs and words[i][:1].islower() and (word in _OBJECT_VERBS or (word.endswith("ed") and len(word) > 4)):
+        if verbs and words[i][:1].islower() and (word in _OBJECT_VERBS or (word.endswith(("ed", "ing")) and len(word) > 4)):
             return True
         if word in _FUNCTION_WORDS:
             return False
@@ -477,9 +486,16 @@ class _Sentence:
             return None
         return _Actor(m.start(), m.end(), self.pair[which], self.pair[which], False)
 
-    def object(self, at: int, source: _Actor) -> _Actor | None:
-        """The first other actor after the cue ending at ``at``, in its clause."""
+    def object(self, at: int, source: _Actor, phrase: bool = False) -> _Actor | None:
+        """The first other actor after the cue ending at ``at``, in its clause (with ``phrase``, in the noun phrase
+        of a nominal cue: "U.S. support for the island, China's aggression in the region and its ties with Russia")."""
         hi = self.clause_end(at)
+        if phrase:
+            comma = self.text.find(",", at, hi)
+            # An appositive name after the comma still belongs to the phrase ("an offensive against the militia, the YPG,").
+            named = next((a for a in self.actors if comma >= 0 and a.start > comma and _APPOSITIVE.fullmatch(self.text, comma, a.start)), None)
+            if comma >= 0 and not (named and re.match(r"\s*(?:[,.;]|$)", self.text[named.end : named.end + 2])):
+                hi = comma
         found = [a for a in self.actors if at <= a.start < hi and a.actor != source.actor
                  and not _NAMED_CAMPAIGN.search(self.text, max(at, a.start - 40), a.start)
                  and not (a.place and _NEAR.search(self.text, max(at, a.start - 12), a.start))]
@@ -659,7 +675,7 @@ class _Sentence:
             # to the agreement; the other side is the article's other state.
             return source, self.counterpart(source)
         if target is None:
-            target = self.object(end, source)
+            target = self.object(end, source, phrase=cue.noun)
             if target is not None and symmetric and cue.noun and (
                 len(self.listed_after(target)) > 1 or target.entity_id.startswith("place:")
             ):
@@ -798,7 +814,7 @@ def _irrealis(text: str, lo: int, hi: int, at: int) -> bool:
     if modal and (modal.group(1) or "").lower() == "would" and _REPORTED.search(text, lo, modal.start()) \
             and not _CONDITION.search(text, lo, hi):
         modal = None
-    return bool(modal or _WANTED.search(text, max(lo, at - 60), at))
+    return bool(modal or _WANTED.search(text, max(lo, at - 60), at) or _ALLEGED.search(text, max(lo, at - 120), at))
 
 
 def find_interactions(
