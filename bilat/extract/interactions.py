@@ -84,6 +84,8 @@ _PREPOSITIONS = frozenset(
     between among through within throughout along around inside outside after before during despite like than per via
     including alongside behind amid""".split()
 )
+_PEOPLE_OF = frozenset("""diplomats officials ministers leaders representatives delegates delegation envoys negotiators
+    spokesman spokeswoman spokesperson troops forces soldiers authorities""".split())
 _FUNCTION_WORDS = frozenset("and or but that which who said says had has have was were is are will would".split())
 _OBJECT_VERBS = frozenset("met meet meets told tell tells gave give gives sent send sends hit hits thank thanks urge urges "
                           "ask asks host hosts visit visits advise advises train trains assist assists help helps protect "
@@ -347,6 +349,8 @@ def _after_preposition(text: str, start: int, floor: int, verbs: bool = False) -
         word = words[i].lower()
         if word == "of" and 0 < i < len(words) - 1 and words[i - 1][:1].isupper() and words[i + 1][:1].isupper():
             continue
+        if word in {"from", "of"} and i > 0 and words[i - 1].lower() in _PEOPLE_OF:
+            return False  # "Top diplomats from the Group of Seven urged Russia": the people of X act for X
         if word in _PREPOSITIONS:
             return True
         if word in {"the", "a", "an"} and i > 0 and words[i - 1].lower() not in _PREPOSITIONS:
