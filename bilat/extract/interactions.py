@@ -151,6 +151,9 @@ _NAMED_OBJECT = re.compile(r"\s+(?:the|a|an|some|several|two|three|other)\s+[\w-
 _ATTACK_OBJECT = re.compile(r"\s+(?:(?:the|this|that|these|those|its|their)\s+)?(?:[\w-]+\s+){0,2}?(?:(?:air\s?)?strikes?|"
                             r"attacks?|raids?|bombardment|bombings?|killings?|shelling|offensive|incursion|assault)\b"
                             r"|\s+it\b(?!\s+(?:was|is|had|has|would|will))", re.I)
+# "rejected its offer", "dismissed his claims": an answer to what another side said or did.
+_POSSESSED_OBJECT = re.compile(r"\s+(its|their|his|her)\s+(?!own\b)", re.I)
+_ANSWERED = {"REJECT", "ACCUSE", "PROTEST"}
 _IT_OBJECT = re.compile(r"\s+(?:it|them)\b", re.I)
 _THAT_OBJECT = re.compile(r"\s+that\s+", re.I)
 _AND_VERB = re.compile(r"\band\s+(?:also\s+|then\s+|later\s+)?$", re.I)
@@ -692,6 +695,15 @@ class _Sentence:
                        and a.entity_id not in self.person_ids
                        and _VERB_BEFORE.search(text, max(self.start, a.start - 30), a.start)]
             target = objects[-1] if objects else None
+        possessed = _POSSESSED_OBJECT.match(text, end) if target is None and cue.category in _ANSWERED else None
+        if possessed:
+            # "Tehran rejected its offer for new talks": the offer is of the actor named last before the verb's subject.
+            if possessed.group(1).lower() in {"his", "her"}:
+                owner = self.person_before(source.start)
+            else:
+                owner = next((a for a in reversed(self.actors) if self.start <= a.start and a.end <= source.start
+                              and a.actor != source.actor and not a.place and a.entity_id not in self.person_ids), None)
+            target = owner if owner is not None and owner.actor != source.actor and not self.named_after(end, source) else None
         if target is None and cue.category == "REQUEST" and _THAT_OBJECT.match(text, end):
             target = self.object(_THAT_OBJECT.match(text, end).end(), source)
         if target is None and cue.noun and cue.category in _RECEIVED and source is self.modifier(lo, at):
