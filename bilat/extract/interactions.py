@@ -124,7 +124,7 @@ _NOT_MODIFIERS = _PREPOSITIONS | {"and", "or", "but", "that", "which", "who", "i
                                    "have", "been", "be", "will", "would", "to", "not", "said", "says", "the", "a", "an",
                                    "this", "that", "these", "those", "its", "their", "his", "her"}
 _NOUN_MODIFIERS = re.compile(r"(?:['’]s)?(?:\s+(?!(?:" + "|".join(sorted(_NOT_MODIFIERS)) + r")\b)(?![\w-]+ed\b)[\w-]+){0,3}\s*$", re.I)
-_POSSESSIVE = re.compile(r"\b(his|her|its|their)\s+(?:[\w-]+\s+){0,3}$", re.I)
+_POSSESSIVE = re.compile(r"\b(his|her|its|their)\s+(?:[“\"]?[\w-]+\s+){0,3}$", re.I)
 _OF = re.compile(r"\s+of\s+(?:the\s+)?", re.I)
 _TOPIC = re.compile(r"\b(?:on|about|over|regarding|concerning)\s+(?!(?:his|her|its|their|a|an|the)\b)(?:[\w-]+\s+){0,2}$", re.I)
 _DEFINITE = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,3}$", re.I)
@@ -238,6 +238,7 @@ _WANTED = re.compile(
     re.I,
 )
 
+_PHRASE_QUOTE = re.compile(r"\b(?:their|its|his|her|a|an|the)\s+$", re.I)
 # What someone is accused of, or denies, is alleged, not done: "accusing it of providing support to militants", "stand
 # accused of the 2004 bombing", "denied that its forces had shelled the town", "claims that the army attacked".
 _ALLEGED = re.compile(
@@ -855,7 +856,10 @@ def find_interactions(
     every: list[_Actor] = []
     in_quotes: list[_Actor] = []
     # Paired by place, not shape: straight and curly marks mixed in one text must not leave a quote open for pages.
-    quoted = quote_spans(text)
+    # A quote that is a noun phrase of the narrative ('affirmed their “unwavering support for Ukraine”') is read with it.
+    spans = quote_spans(text)
+    quoted = [(lo, hi) for lo, hi in spans if not _PHRASE_QUOTE.search(text, max(0, lo - 8), lo)]
+    phrase_marks = {at for lo, hi in spans if (lo, hi) not in quoted for at in (lo, hi - 1)}
     for m in sorted(findings.mentions, key=lambda m: m.start):
         actor, is_place = actor_of(m.entity_id, findings, role_country)
         led = _LED.match(m.surface)
@@ -897,7 +901,7 @@ def find_interactions(
             dates[event.sentence_index] = (event.event_date, event.precision)
 
     named = {offset for m in findings.mentions for offset in range(m.start, m.end)}
-    marks = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
+    marks = [(m.start(), m.end()) for m in _CLAUSE.finditer(text) if m.start() not in phrase_marks]
     starts = [s for s, _ in sentences]
     by_cue_sentence: dict[int, list[tuple[Cue, re.Match]]] = {}
     every_cue = _cue_matches(text)
