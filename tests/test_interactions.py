@@ -109,3 +109,66 @@ def test_we_in_a_quote_is_the_speaker_acting_for_their_state():
                    "said on Wednesday. “Iran attacked our ships and we will not accept it,” he added.")
     assert ("USA", "REJECT", "IRN") in coded
     assert not any(c == "ASSAULT" for _, c, _ in coded)  # an act of a third party in a quote is only said
+
+
+def _all(text: str):
+    article = ArticleText.of(text, PUBLISHED)
+    entities = extract_entities(article)
+    claims = extract_claims(article, entities)
+    return extract_interactions(article, entities, claims.events, claims.quotes)
+
+
+def test_a_straight_mark_closing_a_curly_quote_does_not_hide_what_follows():
+    coded = _coded('"We will not back down,” the minister said. Norway expelled two Russian diplomats on Monday. '
+                   'Oslo said "it had no choice."')
+    assert ("NOR", "PROTEST", "RUS") in coded or ("NOR", "SANCTION", "RUS") in coded
+
+
+def test_both_countries_act_on_each_other():
+    coded = _coded("Turkey and Israel were close partners for years. Both countries withdrew their ambassadors in 2018.")
+    assert {("TUR", "RETREAT", "ISR"), ("ISR", "RETREAT", "TUR")} <= coded
+
+
+def test_meetings_dated_differently_are_different_meetings():
+    found = _all("Chile's president met Argentina's president in Santiago on March 3, 2023. "
+                 "The two leaders met again in Buenos Aires on June 9, 2024.")
+    meetings = [i for i in found if i.category == "CONSULT" and {i.source_id, i.target_id} == {"CHL", "ARG"}]
+    assert len(meetings) == 2
+
+
+def test_an_act_that_was_only_supposed_to_happen_is_hypothetical():
+    coded = _coded("Peru and Bolivia were supposed to sign a border agreement on Monday.")
+    assert not any(c == "AGREE" for _, c, _ in coded)
+
+
+def test_a_nominal_cue_takes_its_target_from_its_own_phrase():
+    coded = _coded("Analysts discussed U.S. support for the island, China's aggression in the region and its ties with Russia.")
+    assert not any(t == "RUS" for _, _, t in coded) and not any(t == "CHN" and c == "SUPPORT" for _, c, t in coded)
+    coded = _coded("Lawmakers are angry about a Turkish offensive against the Kurdish militia, the YPG, in Syria.")
+    assert any(s == "TUR" and c == "ASSAULT" and t != "TUR" for s, c, t in coded)
+
+
+def test_what_someone_is_accused_of_is_not_an_act():
+    coded = _coded("Pakistani officials blamed India, accusing it of providing support to militants in Afghanistan.")
+    assert ("PAK", "ACCUSE", "IND") in coded
+    assert not any(c == "SUPPORT" for _, c, _ in coded)
+
+
+def test_the_diplomats_of_a_body_act_for_it():
+    coded = _coded("Top diplomats from the Group of Seven urged Russia on Friday to accept a ceasefire.")
+    assert any(c == "REQUEST" and t == "RUS" and s != "RUS" for s, c, t in coded)
+
+
+def test_rejecting_another_sides_offer_is_aimed_at_that_side():
+    coded = _coded("Canada renewed its pressure on Venezuela, as Caracas rejected its offer for new talks.")
+    assert ("VEN", "REJECT", "CAN") in coded
+
+
+def test_a_quoted_noun_phrase_is_read_with_the_sentence():
+    coded = _coded("The statement said Japan affirmed its “unwavering support for Ukraine and its people.”")
+    assert ("JPN", "SUPPORT", "UKR") in coded
+
+
+def test_a_raid_by_forces_is_an_assault():
+    coded = _coded("Israeli commandos stormed a Turkish ship in 2010.")
+    assert ("ISR", "ASSAULT", "TUR") in coded

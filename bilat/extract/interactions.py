@@ -238,6 +238,7 @@ _WANTED = re.compile(
     re.I,
 )
 
+_OTHER_PHRASE = re.compile(r"\s(?:and|or)\s+(?:its|their|his|her)\s", re.I)
 _PHRASE_QUOTE = re.compile(r"\b(?:their|its|his|her|a|an|the)\s+$", re.I)
 # What someone is accused of, or denies, is alleged, not done: "accusing it of providing support to militants", "stand
 # accused of the 2004 bombing", "denied that its forces had shelled the town", "claims that the army attacked".
@@ -504,6 +505,8 @@ class _Sentence:
             named = next((a for a in self.actors if comma >= 0 and a.start > comma and _APPOSITIVE.fullmatch(self.text, comma, a.start)), None)
             if comma >= 0 and not (named and re.match(r"\s*(?:[,.;]|$)", self.text[named.end : named.end + 2])):
                 hi = comma
+            other = _OTHER_PHRASE.search(self.text, at, hi)  # "China's aggression in the region and its ties with Russia"
+            hi = other.start() if other else hi
         found = [a for a in self.actors if at <= a.start < hi and a.actor != source.actor
                  and not _NAMED_CAMPAIGN.search(self.text, max(at, a.start - 40), a.start)
                  and not (a.place and _NEAR.search(self.text, max(at, a.start - 12), a.start))]
