@@ -929,7 +929,7 @@ def find_interactions(
         for a in actors:
             first_seen.setdefault(a.actor, a.start)
         for cue, match in cues:
-            at, cue_end = match.start(), match.end()
+            at, cue_end = match.start(), match.start() + len(match.group().rstrip())  # "pressuring " ends at its word
             # A cue inside a name ("Combined Joint Operation …") is part of the name, not an action; one inside
             # a direct quote is something said.
             if at in named or _inside(at, quoted) or text[at - 1 : at] in "-‐–":
@@ -1014,7 +1014,7 @@ def _first_person_acts(text, quotes, findings, role_country, in_quotes, people, 
         sentence = _Sentence(text, q.start, q.end, actors, people, pair, marks)
         sentence.armed, sentence.home = armed, home
         for _, cue, match in cues:
-            at, cue_end = match.start(), match.end()
+            at, cue_end = match.start(), match.start() + len(match.group().rstrip())  # "pressuring " ends at its word
             if not q.start <= at < q.end or cue.noun:
                 continue
             floor = sentence.clause_start(at)
