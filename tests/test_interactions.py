@@ -172,3 +172,12 @@ def test_a_quoted_noun_phrase_is_read_with_the_sentence():
 def test_a_raid_by_forces_is_an_assault():
     coded = _coded("Israeli commandos stormed a Turkish ship in 2010.")
     assert ("ISR", "ASSAULT", "TUR") in coded
+
+
+def test_a_progressive_is_no_passive():
+    assert ("CHL", "REQUEST", "PER") in _coded("Chile is calling on Peru to release the fishermen.")
+    assert ("SOM", "SANCTION", "KEN") in _coded("In December, Somalia announced it was cutting ties with Kenya.")
+
+
+def test_an_active_verb_cue_ending_in_a_space_is_no_passive():
+    assert ("CHL", "REQUEST", "PER") in _coded("Chile is pressuring Peru to release the fishermen.")

@@ -556,7 +556,8 @@ class _Sentence:
         text = self.text
         lo, hi = self.floor(at, text[at:end])
         symmetric = cue.category in SYMMETRIC
-        if not cue.noun and not text[at:end].lower().endswith("ing") and _PASSIVE.search(text, lo, at):
+        # "is calling on", "was cutting ties with": a progressive, not a passive.
+        if not cue.noun and not text[at:end].split()[0].lower().endswith("ing") and _PASSIVE.search(text, lo, at):
             # "X was struck by Y": Y acts on X. Without a "by" agent there is no telling who acted.
             patient = self.subject(lo, at)
             if patient is None or not _AGENT.match(text, end, min(end + 40, self.end)):
