@@ -117,7 +117,7 @@ _LIGHT_VERB = re.compile(
     r"oversaw|oversee|attended|attend|led|lead|leads|open|conclude[ds]?|start(?:ed|s)?|offer|pledge|issued|expressed|"
     r"conveyed|convey|issues|imposed|imposes|imposing|impose|keeping|kept|keeps|doubl(?:ed|es|ing)|rais(?:ed|es|ing)|"
     r"hik(?:ed|es|ing)|increas(?:ed|es|ing)|announcing|adding|added|slapp(?:ed|ing)|levied|levying|ramped up|escalated)\b"
-    r"(?:\s+(?:a|an|the|its|their|his|her|new|first|further|more|two|three|several|\$?[\w.,]+%?(?:-\w+)?)){0,6}\s*$",
+    r"(?:\s+(?:a|an|the|its|their|his|her|new|first|further|more|two|three|several|\$?[\w.,]+%?(?:-\w+)?(?:['’]s)?)){0,6}\s*$",
     re.I,
 )
 _NOT_MODIFIERS = _PREPOSITIONS | {"and", "or", "but", "that", "which", "who", "is", "was", "were", "are", "has", "had",
