@@ -181,3 +181,9 @@ def test_a_progressive_is_no_passive():
 
 def test_an_active_verb_cue_ending_in_a_space_is_no_passive():
     assert ("CHL", "REQUEST", "PER") in _coded("Chile is pressuring Peru to release the fishermen.")
+
+
+def test_a_states_body_and_its_short_name_act_for_the_state():
+    coded = _coded("Somalia's National Intelligence and Security Agency, or NISA, said on Monday that it had arrested "
+                   "two al-Shabab commanders. NISA said the army killed al-Shabab fighters in Hiran.")
+    assert not any(s.startswith("org:") and s != "org:al-shabab" for s, _, _ in coded)

@@ -60,7 +60,9 @@ _PLACE_OF = re.compile(r"\b(?:Gulf|Bay|Sea|Strait|Straits|Horn|Cape|Lake|Isle|Po
 _PLACE_AFTER = re.compile(r"\s+(?:City|Canal|Strait|Straits|Sea|Gulf|Basin|Valley|Desert)\b")
 # "Pakistan's National Security Committee", "Somalia's National Intelligence and Security Agency": a body the text
 # gives a state owns acts for that state, in every mention.
-_OWNER = re.compile(r"['’]s\s+(?:own\s+|new\s+|top\s+|state[-\s]run\s+)?(?:the\s+)?$")
+_OWNER = re.compile(r"['’]s\s+(?:own\s+|new\s+|top\s+|state[-\s]run\s+)?(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+(?:(?:and|of|for)\s+)?){0,4}$")
+# "Somalia's National Intelligence and Security Agency, or NISA," / "(NISA)": the short name is the same body.
+_SHORT_NAME = re.compile(r",?\s+or\s+(?:the\s+)?|\s*\(\s*")
 _PRIVATE = re.compile(r"\s+(?:oil\s+|energy\s+|private\s+)?(?:companies|company|firms?|businesses|businessmen|investors|citizens|"
                       r"nationals|civilians?|contractors?|tourists|students|journalists|pilgrims|refugees|families|"
                       r"voters|protesters|demonstrators)\b", re.I)
@@ -771,6 +773,11 @@ def _owned_bodies(text: str, findings: EntityFindings) -> dict[str, str]:
         if _OWNER.fullmatch(gap) or re.fullmatch(r"\s+(?:the\s+)?", gap) and before.surface[:1].isupper() \
                 and before.surface.lower().endswith(("an", "i", "ese", "ish", "ch")):
             owned.setdefault(m.entity_id, before.entity_id)
+    for body, m in zip(mentions, mentions[1:]):
+        entity = findings.entities[m.entity_id]
+        if body.entity_id in owned and entity.kind == "organization" and not entity.country_code \
+                and _SHORT_NAME.fullmatch(text, body.end, m.start):
+            owned.setdefault(m.entity_id, owned[body.entity_id])
     return owned
 
 
