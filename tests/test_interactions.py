@@ -187,3 +187,10 @@ def test_a_states_body_and_its_short_name_act_for_the_state():
     coded = _coded("Somalia's National Intelligence and Security Agency, or NISA, said on Monday that it had arrested "
                    "two al-Shabab commanders. NISA said the army killed al-Shabab fighters in Hiran.")
     assert not any(s.startswith("org:") and s != "org:al-shabab" for s, _, _ in coded)
+
+
+def test_a_state_that_designated_a_group_sanctions_it_and_does_not_act_for_it():
+    coded = _coded("Hezbollah, a U.S.-designated terrorist group, fired rockets at Israel on Monday.")
+    assert ("USA", "SANCTION", "org:hezbollah") in coded
+    assert ("org:hezbollah", "ASSAULT", "ISR") in coded
+    assert not any(s == "USA" and c == "ASSAULT" for s, c, _ in coded)

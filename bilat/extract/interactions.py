@@ -50,7 +50,7 @@ SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 # Which mentions act. "Iran-backed militias": the country qualifies a group, it does not act ("US-led airstrikes": the
 # leader does). "US companies", "American citizens": private people of a country, not its state.
 _COMPOUND = re.compile(r"[-‐–](?:backed|aligned|allied|funded|sponsored|based|linked|affiliated|controlled|held|"
-                       r"friendly|supported|trained|armed|made|brokered)\b", re.I)
+                       r"friendly|supported|trained|armed|made|brokered|designated|imposed|proposed)\b", re.I)
 _LED = re.compile(r"(.+?)[-‐–]led\b")
 # "the Syrian Kurdish militia", "Pakistani Taliban fighters": the country names where a non-state group is from.
 _GROUP_NOUN = re.compile(r"(?:\s+(?-i:[A-Z])[\w-]+){0,2}\s+(?:militias?|rebels?|insurgents?|militants?|separatists?|fighters|"
@@ -104,6 +104,7 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are|stand|stands|stood|re
 # "The PKK, designated a terrorist group by Turkey, …": a participle in an appositive, whose "by" names who acts on
 # the noun before it.
 _APPOSITIVE_PASSIVE = re.compile(r",\s*(?:\w+ly\s+)?$")
+_APPOSITIVE_CLOSED = re.compile(r",\s+(?:a|an|the|its|his|her|their)\s+[^,;:()“”\"]{0,80},\s*")
 _AGENT = re.compile(r"\S*\s+by\b", re.I)
 
 # Nominal cues: who acts is a modifier right before the noun ("Iran's ballistic missile attack", "US drone strike"),
@@ -641,6 +642,8 @@ class _Sentence:
                 if patient is not None and agent is not None:
                     return (agent, patient) if agent.actor != patient.actor else None
             relative = _REDUCED_RELATIVE.search(text, lo, at) if re.match(r"\w+ed\b", text[at:end]) else None
+            if relative and any(_APPOSITIVE_CLOSED.fullmatch(text, a.end, at) for a in self.actors if a.end <= at):
+                relative = None  # "Hezbollah, a U.S.-designated group, fired rockets": the appositive closes, the verb is main
             if relative and (relative.group().strip() not in {",", *_FORCE_NOUNS} or _PREPOSITION_NEXT.match(text, end)):
                 return None  # "a deal, signed in July", "the agreement signed in 2021": a participle, not an act
             source = None
@@ -998,9 +1001,53 @@ def find_interactions(
                         start=s_start, end=s_end, sentence_index=index,
                     )
                 )
+    found += _designations(text, findings, starts, sentences, dates, published, quoted, found)
     found += _first_person_acts(text, quotes, findings, role_country, in_quotes, people, pair, marks, armed, home,
                                 every_cue, found, starts, dates, published)
     return _one_per_meeting(found)
+
+
+# "Al-Shabab, a U.S.-designated terrorist group,", "the U.S.-designated terrorist organization Hezbollah": the state
+# named in the compound has designated the group (a SANCTION), though it does not act in the sentence otherwise.
+_DESIGNATED = re.compile(r"[-‐–]designated\b")
+_DESIGNATED_AFTER = re.compile(r"[-‐–]designated(?:\s+(?-i:[a-z])[\w-]+){0,3}\s+(?:the\s+)?")
+_DESIGNATED_BEFORE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+)?$")
+
+
+def _designations(text, findings, starts, sentences, dates, published, quoted, found) -> list[Interaction]:
+    mentions = sorted(findings.mentions, key=lambda m: m.start)
+    cue = next(c for c in load_cues() if c.category == "SANCTION")
+    coded = {(i.category, i.source_id, i.target_id) for i in found}
+    acts = []
+    for k, m in enumerate(mentions):
+        if findings.entities[m.entity_id].kind != "country" or not _DESIGNATED.match(text, m.end) or _inside(m.start, quoted):
+            continue
+        group = None
+        before = mentions[k - 1] if k else None
+        if before is not None and _DESIGNATED_BEFORE.search(text, before.end, m.start) and \
+                _DESIGNATED_BEFORE.search(text, before.end, m.start).start() == before.end:
+            group = before
+        after = _DESIGNATED_AFTER.match(text, m.end)
+        if group is None and after and k + 1 < len(mentions) and mentions[k + 1].start == after.end():
+            group = mentions[k + 1]
+        if group is None or findings.entities[group.entity_id].kind not in {"armed_group", "organization"}:
+            continue
+        if (actor_of(group.entity_id, findings, {})[0] or group.entity_id) == m.entity_id:
+            continue
+        target = actor_of(group.entity_id, findings, {})[0] or group.entity_id  # a state's own body stands for the state
+        key = ("SANCTION", m.entity_id, target)
+        if key in coded:
+            continue
+        coded.add(key)
+        index = bisect_right(starts, m.start) - 1
+        occurred_on, precision = dates.get(index, (published, "day" if published else None))
+        acts.append(Interaction(
+            source_id=m.entity_id, target_id=target, source_actor=m.entity_id, target_actor=group.entity_id,
+            category="SANCTION", mode=cue.mode, intensity=cue.intensity, cameo=cue.cameo, occurred_on=occurred_on,
+            date_precision=precision, date_basis="text" if index in dates else "publication", hypothetical=False,
+            cue=text[m.start : _DESIGNATED.match(text, m.end).end()], start=sentences[index][0], end=sentences[index][1],
+            sentence_index=index))
+    return acts
 
 
 def _first_person_acts(text, quotes, findings, role_country, in_quotes, people, pair, marks, armed, home, cues, found,
