@@ -194,3 +194,8 @@ def test_a_state_that_designated_a_group_sanctions_it_and_does_not_act_for_it():
     assert ("USA", "SANCTION", "org:hezbollah") in coded
     assert ("org:hezbollah", "ASSAULT", "ISR") in coded
     assert not any(s == "USA" and c == "ASSAULT" for s, c, _ in coded)
+
+
+def test_an_office_of_an_international_body_acts_for_the_body():
+    coded = _coded("United Nations-appointed special rapporteur Richard Bennett urged the Taliban on Monday to lift the ban.")
+    assert any(s == "org:united-nations" and c == "REQUEST" and t == "org:taliban" for s, c, t in coded)

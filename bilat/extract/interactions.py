@@ -864,6 +864,17 @@ def find_interactions(
         for m in groups:
             if role.start - 2 <= m.start and m.end <= role.end + 2:
                 role_country[role.person_id] = m.entity_id
+    # An office of an international body ("United Nations-appointed special rapporteur", "the U.N. special envoy for
+    # Syria", "special rapporteur of the United Nations") makes its holder act for the body, not for the state the
+    # office is about.
+    bodies = [m for m in findings.mentions if findings.entities[m.entity_id].kind == "organization"
+              and not findings.entities[m.entity_id].country_code]
+    for role in findings.roles:
+        for m in bodies:
+            if (m.end <= role.start and _BODY_BEFORE.fullmatch(text, m.end, role.start)) or (
+                    role.start <= m.start and m.end <= role.end + 2) or (
+                    m.start >= role.end and _BODY_AFTER.fullmatch(text, role.end, m.start)):
+                role_country[role.person_id] = m.entity_id
     owned = _owned_bodies(text, findings)
     by_sentence: dict[int, list[_Actor]] = {}
     people: list[_Actor] = []
@@ -1007,6 +1018,8 @@ def find_interactions(
     return _one_per_meeting(found)
 
 
+_BODY_BEFORE = re.compile(r"(?:[-‐–](?:appointed|mandated)|['’]s)\s+(?:(?-i:[a-z])[\w-]*\s+){0,2}|\s+")
+_BODY_AFTER = re.compile(r"\s+(?:of|to|at|for)\s+(?:the\s+)?")
 # "Al-Shabab, a U.S.-designated terrorist group,", "the U.S.-designated terrorist organization Hezbollah": the state
 # named in the compound has designated the group (a SANCTION), though it does not act in the sentence otherwise.
 _DESIGNATED = re.compile(r"[-‐–]designated\b")
