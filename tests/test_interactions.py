@@ -199,3 +199,8 @@ def test_a_state_that_designated_a_group_sanctions_it_and_does_not_act_for_it():
 def test_an_office_of_an_international_body_acts_for_the_body():
     coded = _coded("United Nations-appointed special rapporteur Richard Bennett urged the Taliban on Monday to lift the ban.")
     assert any(s == "org:united-nations" and c == "REQUEST" and t == "org:taliban" for s, c, t in coded)
+
+
+def test_hong_kong_authorities_act_for_china():
+    coded = _coded("Hong Kong authorities rejected British criticism of the trial on Monday.")
+    assert ("CHN", "REJECT", "GBR") in coded and not any("HKG" in (s, t) for s, _, t in coded)

@@ -325,8 +325,18 @@ def _cue_matches(text: str) -> list[tuple[int, Cue, re.Match]]:
     return found
 
 
+# Territories whose foreign relations a state conducts (ISO 3166 gives them codes of their own): their authorities are
+# agents of that state ("Hong Kong authorities rejected …" is China's act).
+_GOVERNED_BY = {"HKG": "CHN", "MAC": "CHN"}
+
+
 def actor_of(entity_id: str, findings: EntityFindings, role_country: dict[str, str]) -> tuple[str | None, bool]:
     """(actor id, is a place) for a mentioned entity."""
+    actor, place = _actor_of(entity_id, findings, role_country)
+    return _GOVERNED_BY.get(actor, actor), place
+
+
+def _actor_of(entity_id: str, findings: EntityFindings, role_country: dict[str, str]) -> tuple[str | None, bool]:
     entity = findings.entities[entity_id]
     if entity.kind == "country":
         return entity.entity_id, False
