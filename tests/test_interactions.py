@@ -204,3 +204,10 @@ def test_an_office_of_an_international_body_acts_for_the_body():
 def test_hong_kong_authorities_act_for_china():
     coded = _coded("Hong Kong authorities rejected British criticism of the trial on Monday.")
     assert ("CHN", "REJECT", "GBR") in coded and not any("HKG" in (s, t) for s, _, t in coded)
+
+
+def test_goods_made_in_a_state_stand_for_it_as_a_target_only():
+    coded = _coded("Chile exempted the duties on Peruvian- and Bolivian-made vehicles on Monday.")
+    assert {("CHL", "CONCEDE", "PER"), ("CHL", "CONCEDE", "BOL")} <= coded
+    coded = _coded("Turkish-made drones struck the town on Monday.")
+    assert not any(s == "TUR" for s, _, _ in coded)

@@ -51,6 +51,8 @@ SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 # leader does). "US companies", "American citizens": private people of a country, not its state.
 _COMPOUND = re.compile(r"[-‐–](?:backed|aligned|allied|funded|sponsored|based|linked|affiliated|controlled|held|"
                        r"friendly|supported|trained|armed|made|brokered|designated|imposed|proposed)\b", re.I)
+# "duties on Mexican- and Canadian-made vehicles", "a Turkish-owned ship": what is done to the goods is done to the state.
+_GOODS = re.compile(r"[-‐–](?:made|owned)\b|[-‐–]\s+and\b")
 _LED = re.compile(r"(.+?)[-‐–]led\b")
 # "the Syrian Kurdish militia", "Pakistani Taliban fighters": the country names where a non-state group is from.
 _GROUP_NOUN = re.compile(r"(?:\s+(?-i:[A-Z])[\w-]+){0,2}\s+(?:militias?|rebels?|insurgents?|militants?|separatists?|fighters|"
@@ -145,7 +147,7 @@ _PAIR = re.compile(r"\b(?:the two|both)\s+(?:governments|sides|countries|neighbo
                    r"militaries|allies|presidents|states|nations)\b", re.I)
 _JOINED = re.compile(r"(?:['’]s)?(?:\s+[\w.-]+){0,4}?\s+and\s+(?:[\w.-]+\s+){0,5}", re.I)
 _PRONOUN_AND = re.compile(r"\b(?:he|she)\s+and\s+(?:[\w.-]+\s+){0,6}$", re.I)
-_LISTED = re.compile(r"(?:,\s+|,?\s+and\s+)(?:the\s+)?", re.I)
+_LISTED = re.compile(r"[-‐–]?(?:,\s+|,?\s+and\s+)(?:the\s+)?", re.I)
 _NAMED_CAMPAIGN = re.compile(r"\b(?:coalition|campaign|war|fight|struggle|mission|operations?)\s+against\s+(?:the\s+)?$", re.I)
 _NAMED_OBJECT = re.compile(r"\s+(?:the|a|an|some|several|two|three|other)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:of|for)\b", re.I)
 # What is condemned, welcomed or protested may be an attack reported before ("condemned the strikes", "welcomed it"):
@@ -291,6 +293,7 @@ class _Actor:
     actor: str
     entity_id: str
     place: bool  # a place other than a capital: where something happens, never who acts
+    goods: bool = False  # "Canadian-made vehicles": the state is acted on through its goods, it does not act
 
 
 @lru_cache(maxsize=4)
@@ -756,7 +759,7 @@ class _Sentence:
             if a.actor == listed[-1].actor and _TITLE_GAP.fullmatch(self.text, last_end, a.start):
                 last_end = a.end  # "Saudi Crown Prince Mohammed bin Salman": one actor named twice
                 continue
-            if a.place or not _LISTED.fullmatch(self.text, last_end, a.start):
+            if (a.place and not a.goods) or not _LISTED.fullmatch(self.text, last_end, a.start):
                 break
             listed.append(a)
             last_end = a.end
@@ -907,14 +910,15 @@ def find_interactions(
             people.append(_Actor(m.start, m.end, "", m.entity_id, False))  # "he" may stand for someone of no known state
         if m.entity_id in owned:
             actor = owned[m.entity_id]
-        if not actor or _COMPOUND.match(text, m.end) or _PRIVATE.match(text, m.end):
+        goods = bool(_GOODS.match(text, m.end))
+        if not actor or (_COMPOUND.match(text, m.end) and not goods) or _PRIVATE.match(text, m.end):
             continue
         if findings.entities[m.entity_id].kind == "country" and (
             _GROUP_NOUN.match(text, m.end) or _PLACE_OF.search(text, max(0, m.start - 20), m.start)
             or _PLACE_AFTER.match(text, m.end)
         ):
             continue
-        a = _Actor(m.start, m.end, actor, m.entity_id, is_place)
+        a = _Actor(m.start, m.end, actor, m.entity_id, is_place or goods, goods)
         if _inside(m.start, quoted):
             in_quotes.append(a)  # read only with the speaker's "we" (below)
             continue
