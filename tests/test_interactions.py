@@ -211,3 +211,9 @@ def test_goods_made_in_a_state_stand_for_it_as_a_target_only():
     assert {("CHL", "CONCEDE", "PER"), ("CHL", "CONCEDE", "BOL")} <= coded
     coded = _coded("Turkish-made drones struck the town on Monday.")
     assert not any(s == "TUR" for s, _, _ in coded)
+
+
+def test_a_measure_put_off_is_aimed_at_the_targets_of_the_measure():
+    coded = _coded("Chile at first imposed 25% tariffs on Peruvian and Bolivian exports, then exempted wine "
+                   "and later delayed the tariffs on almost all items for four weeks.")
+    assert {("CHL", "SANCTION", "PER"), ("CHL", "SANCTION", "BOL"), ("CHL", "CONCEDE", "PER"), ("CHL", "CONCEDE", "BOL")} <= coded

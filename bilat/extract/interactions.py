@@ -395,6 +395,8 @@ class _Sentence:
         self.armed: set[str] = set()  # the armed groups of the article
         self.home: str | None = None  # the state the article names most
         self.assaults: list[tuple[_Actor, _Actor]] = []  # (author, target) of the attacks reported before
+        self.sanctions: list[tuple[int, str, _Actor]] = []  # (sentence, author, target) of the measures reported before
+        self.also: list[_Actor] = []  # further targets of the last reading (a measure's earlier targets)
         marks = [(lo, hi) for lo, hi in marks[bisect_left(marks, (start, start)) :] if lo < end] if marks else []
         self.opens = [hi for _, hi in marks]  # a clause begins after each boundary …
         self.closes = [lo for lo, _ in marks]  # … and ends where the next one starts
@@ -727,6 +729,14 @@ class _Sentence:
                 owner = next((a for a in reversed(self.actors) if self.start <= a.start and a.end <= source.start
                               and a.actor != source.actor and not a.place and a.entity_id not in self.person_ids), None)
             target = owner if owner is not None and owner.actor != source.actor and not self.named_after(end, source) else None
+        if target is None and cue.category == "CONCEDE" and not self.named_after(end, source):
+            # "… imposed 25% tariffs on Canadian and Mexican exports, then later delayed the tariffs": the measure put off
+            # is the one the same side imposed last, on the same targets.
+            earlier = [(i, t) for i, s, t in self.sanctions if s == source.actor]
+            if earlier:
+                last = earlier[-1][0]
+                targets = [t for i, t in earlier if i == last]
+                target, self.also = targets[0], targets[1:]
         if target is None and cue.category == "REQUEST" and _THAT_OBJECT.match(text, end):
             target = self.object(_THAT_OBJECT.match(text, end).end(), source)
         if target is None and cue.noun and cue.category in _RECEIVED and source is self.modifier(lo, at):
@@ -953,18 +963,20 @@ def find_interactions(
     agreed: set[tuple] = set()
     last_assault: _Actor | None = None
     assaults: list[tuple[_Actor, _Actor]] = []
+    sanctions: list[tuple[int, str, _Actor]] = []
     for index, (s_start, s_end) in enumerate(sentences):
         actors = by_sentence.get(index, [])
         cues = by_cue_sentence.get(index)
         if not cues or (not actors and not (pair and _PAIR.search(text, s_start, s_end))):
             continue
         sentence = _Sentence(text, s_start, s_end, actors, people, pair, marks)
-        sentence.last_assault, sentence.assaults = last_assault, assaults
+        sentence.last_assault, sentence.assaults, sentence.sanctions = last_assault, assaults, sanctions
         sentence.armed, sentence.home = armed, home
         first_seen: dict[str, int] = {}
         for a in actors:
             first_seen.setdefault(a.actor, a.start)
-        for cue, match in cues:
+        # A measure put off is read after the measures the sentence reports ("imposed tariffs …, then delayed them").
+        for cue, match in sorted(cues, key=lambda c: c[0].category == "CONCEDE"):
             at, cue_end = match.start(), match.start() + len(match.group().rstrip())  # "pressuring " ends at its word
             # A cue inside a name ("Combined Joint Operation …") is part of the name, not an action; one inside
             # a direct quote is something said.
@@ -975,10 +987,12 @@ def find_interactions(
                 continue
             if cue.category == "SANCTION" and cue.noun and _LIFTED.search(text, max(floor, at - 50), at):
                 continue  # "would lift its sanctions on Damascus": the end of a sanction, not one
+            sentence.also = []
             sides = sentence.read(at, cue_end, cue)
             if sides is None:
                 continue
             subject, obj = sides
+            also = [(subject, t) for t in sentence.also]
             if subject.start >= cue_end:
                 # "appeals from Saudi Crown Prince Mohammed bin Salman and Turkish President Recep Tayyip Erdogan".
                 pairs = [(source, obj) for source in sentence.listed_after(subject)]
@@ -995,7 +1009,7 @@ def find_interactions(
                 if len({a.actor for a in listed}) > 2 and obj.actor in {a.actor for a in listed}:
                     # A joint act of several named states ("Jordan, Iraq, Syria and Turkey agreed"): every pair.
                     pairs = [(a, b) for i, a in enumerate(listed) for b in listed[i + 1 :] if a.actor != b.actor]
-            for source, target in pairs:
+            for source, target in pairs + also:
                 if source.actor == target.actor:
                     continue
                 if cue.category in SYMMETRIC and first_seen.get(target.actor, -1) < first_seen.get(source.actor, -1):
@@ -1008,13 +1022,16 @@ def find_interactions(
                     continue  # "… signed the document": the agreement already coded
                 agreed.add((cue.category, pair_key))
                 # "recalled its chargé d'affaires from Ankara and summoned the Turkish ambassador": two protests.
-                verb = match.group().split()[0].lower() if cue.category == "PROTEST" and not cue.noun else ""
+                # "exempted the duties …, then delayed the tariffs": two concessions.
+                verb = match.group().split()[0].lower() if cue.category in {"PROTEST", "CONCEDE"} and not cue.noun else ""
                 key = (cue.category, pair_key, index, verb)
                 if key in seen:
                     continue
                 seen.add(key)
                 if cue.category == "ASSAULT":
                     assaults.append((source, target))
+                if cue.category == "SANCTION":
+                    sanctions.append((index, source.actor, target))
                 if cue.category == "ASSAULT" and last_assault is None and index < 3:
                     last_assault = source  # the attack an article leads with is the one later reactions are to
                 found.append(
