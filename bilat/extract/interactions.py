@@ -41,7 +41,7 @@ import yaml
 from bilat.extract.dates import DatedEvent
 from bilat.extract.entities import EntityFindings
 from bilat.extract.gazetteer import default_gazetteer
-from bilat.extract.quotes import Quote
+from bilat.extract.quotes import Quote, quote_spans
 from bilat.extract.text import token_key
 from bilat.settings import data_file
 
@@ -50,7 +50,9 @@ SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 # Which mentions act. "Iran-backed militias": the country qualifies a group, it does not act ("US-led airstrikes": the
 # leader does). "US companies", "American citizens": private people of a country, not its state.
 _COMPOUND = re.compile(r"[-‐–](?:backed|aligned|allied|funded|sponsored|based|linked|affiliated|controlled|held|"
-                       r"friendly|supported|trained|armed|made|brokered)\b", re.I)
+                       r"friendly|supported|trained|armed|made|brokered|designated|imposed|proposed)\b", re.I)
+# "duties on Mexican- and Canadian-made vehicles", "a Turkish-owned ship": what is done to the goods is done to the state.
+_GOODS = re.compile(r"[-‐–](?:made|owned)\b|[-‐–]\s+and\b")
 _LED = re.compile(r"(.+?)[-‐–]led\b")
 # "the Syrian Kurdish militia", "Pakistani Taliban fighters": the country names where a non-state group is from.
 _GROUP_NOUN = re.compile(r"(?:\s+(?-i:[A-Z])[\w-]+){0,2}\s+(?:militias?|rebels?|insurgents?|militants?|separatists?|fighters|"
@@ -60,7 +62,9 @@ _PLACE_OF = re.compile(r"\b(?:Gulf|Bay|Sea|Strait|Straits|Horn|Cape|Lake|Isle|Po
 _PLACE_AFTER = re.compile(r"\s+(?:City|Canal|Strait|Straits|Sea|Gulf|Basin|Valley|Desert)\b")
 # "Pakistan's National Security Committee", "Somalia's National Intelligence and Security Agency": a body the text
 # gives a state owns acts for that state, in every mention.
-_OWNER = re.compile(r"['’]s\s+(?:own\s+|new\s+|top\s+|state[-\s]run\s+)?(?:the\s+)?$")
+_OWNER = re.compile(r"['’]s\s+(?:own\s+|new\s+|top\s+|state[-\s]run\s+)?(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+(?:(?:and|of|for)\s+)?){0,4}$")
+# "Somalia's National Intelligence and Security Agency, or NISA," / "(NISA)": the short name is the same body.
+_SHORT_NAME = re.compile(r",?\s+or\s+(?:the\s+)?|\s*\(\s*")
 _PRIVATE = re.compile(r"\s+(?:oil\s+|energy\s+|private\s+)?(?:companies|company|firms?|businesses|businessmen|investors|citizens|"
                       r"nationals|civilians?|contractors?|tourists|students|journalists|pilgrims|refugees|families|"
                       r"voters|protesters|demonstrators)\b", re.I)
@@ -69,7 +73,7 @@ _PRIVATE = re.compile(r"\s+(?:oil\s+|energy\s+|private\s+)?(?:companies|company|
 _CLAUSE = re.compile(
     r"[;:()]|\s[—–]\s|[“”\"]|,\s+(?:and|but|or)\b"
     r"|(?<!\w)(?:which|who|whom|whose|where|when|while|whereas|after|before|because|although|though|until|unless|since|"
-    r"if|once|as|than|that|saying|adding|according"
+    r"if|once|as|than|that|saying|adding|according|amid"
     r"|said|says|say|told|tells|added|adds|noted|stressed|argued|insisted|announced|confirmed|acknowledged|"
     r"disclosed|declared|reported|wrote|claimed|hoped|hopes|believed|described|warned)\b",
     re.I,
@@ -84,6 +88,8 @@ _PREPOSITIONS = frozenset(
     between among through within throughout along around inside outside after before during despite like than per via
     including alongside behind amid""".split()
 )
+_PEOPLE_OF = frozenset("""diplomats officials ministers leaders representatives delegates delegation envoys negotiators
+    spokesman spokeswoman spokesperson troops forces soldiers authorities""".split())
 _FUNCTION_WORDS = frozenset("and or but that which who said says had has have was were is are will would".split())
 _OBJECT_VERBS = frozenset("met meet meets told tell tells gave give gives sent send sends hit hits thank thanks urge urges "
                           "ask asks host hosts visit visits advise advises train trains assist assists help helps protect "
@@ -100,6 +106,7 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are|stand|stands|stood|re
 # "The PKK, designated a terrorist group by Turkey, …": a participle in an appositive, whose "by" names who acts on
 # the noun before it.
 _APPOSITIVE_PASSIVE = re.compile(r",\s*(?:\w+ly\s+)?$")
+_APPOSITIVE_CLOSED = re.compile(r",\s+(?:a|an|the|its|his|her|their)\s+[^,;:()“”\"]{0,80},\s*")
 _AGENT = re.compile(r"\S*\s+by\b", re.I)
 
 # Nominal cues: who acts is a modifier right before the noun ("Iran's ballistic missile attack", "US drone strike"),
@@ -115,14 +122,14 @@ _LIGHT_VERB = re.compile(
     r"oversaw|oversee|attended|attend|led|lead|leads|open|conclude[ds]?|start(?:ed|s)?|offer|pledge|issued|expressed|"
     r"conveyed|convey|issues|imposed|imposes|imposing|impose|keeping|kept|keeps|doubl(?:ed|es|ing)|rais(?:ed|es|ing)|"
     r"hik(?:ed|es|ing)|increas(?:ed|es|ing)|announcing|adding|added|slapp(?:ed|ing)|levied|levying|ramped up|escalated)\b"
-    r"(?:\s+(?:a|an|the|its|their|his|her|new|first|further|more|two|three|several|\$?[\w.,]+%?(?:-\w+)?)){0,6}\s*$",
+    r"(?:\s+(?:a|an|the|its|their|his|her|new|first|further|more|two|three|several|\$?[\w.,]+%?(?:-\w+)?(?:['’]s)?)){0,6}\s*$",
     re.I,
 )
 _NOT_MODIFIERS = _PREPOSITIONS | {"and", "or", "but", "that", "which", "who", "is", "was", "were", "are", "has", "had",
                                    "have", "been", "be", "will", "would", "to", "not", "said", "says", "the", "a", "an",
                                    "this", "that", "these", "those", "its", "their", "his", "her"}
 _NOUN_MODIFIERS = re.compile(r"(?:['’]s)?(?:\s+(?!(?:" + "|".join(sorted(_NOT_MODIFIERS)) + r")\b)(?![\w-]+ed\b)[\w-]+){0,3}\s*$", re.I)
-_POSSESSIVE = re.compile(r"\b(his|her|its|their)\s+(?:[\w-]+\s+){0,3}$", re.I)
+_POSSESSIVE = re.compile(r"\b(his|her|its|their)\s+(?:[“\"]?[\w-]+\s+){0,3}$", re.I)
 _OF = re.compile(r"\s+of\s+(?:the\s+)?", re.I)
 _TOPIC = re.compile(r"\b(?:on|about|over|regarding|concerning)\s+(?!(?:his|her|its|their|a|an|the)\b)(?:[\w-]+\s+){0,2}$", re.I)
 _DEFINITE = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,3}$", re.I)
@@ -140,7 +147,7 @@ _PAIR = re.compile(r"\b(?:the two|both)\s+(?:governments|sides|countries|neighbo
                    r"militaries|allies|presidents|states|nations)\b", re.I)
 _JOINED = re.compile(r"(?:['’]s)?(?:\s+[\w.-]+){0,4}?\s+and\s+(?:[\w.-]+\s+){0,5}", re.I)
 _PRONOUN_AND = re.compile(r"\b(?:he|she)\s+and\s+(?:[\w.-]+\s+){0,6}$", re.I)
-_LISTED = re.compile(r"(?:,\s+|,?\s+and\s+)(?:the\s+)?", re.I)
+_LISTED = re.compile(r"[-‐–]?(?:,\s+|,?\s+and\s+)(?:the\s+)?", re.I)
 _NAMED_CAMPAIGN = re.compile(r"\b(?:coalition|campaign|war|fight|struggle|mission|operations?)\s+against\s+(?:the\s+)?$", re.I)
 _NAMED_OBJECT = re.compile(r"\s+(?:the|a|an|some|several|two|three|other)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:of|for)\b", re.I)
 # What is condemned, welcomed or protested may be an attack reported before ("condemned the strikes", "welcomed it"):
@@ -149,6 +156,9 @@ _NAMED_OBJECT = re.compile(r"\s+(?:the|a|an|some|several|two|three|other)\s+[\w-
 _ATTACK_OBJECT = re.compile(r"\s+(?:(?:the|this|that|these|those|its|their)\s+)?(?:[\w-]+\s+){0,2}?(?:(?:air\s?)?strikes?|"
                             r"attacks?|raids?|bombardment|bombings?|killings?|shelling|offensive|incursion|assault)\b"
                             r"|\s+it\b(?!\s+(?:was|is|had|has|would|will))", re.I)
+# "rejected its offer", "dismissed his claims": an answer to what another side said or did.
+_POSSESSED_OBJECT = re.compile(r"\s+(its|their|his|her)\s+(?!own\b)", re.I)
+_ANSWERED = {"REJECT", "ACCUSE", "PROTEST"}
 _IT_OBJECT = re.compile(r"\s+(?:it|them)\b", re.I)
 _THAT_OBJECT = re.compile(r"\s+that\s+", re.I)
 _AND_VERB = re.compile(r"\band\s+(?:also\s+|then\s+|later\s+)?$", re.I)
@@ -219,17 +229,28 @@ _FORCE_NOUNS = {"troops", "forces", "soldiers", "contingent", "force", "personne
 _ANAPHORIC_OBJECT = re.compile(r"\s+(?:(?:the|this|that)\s+(?:document|deal|agreement|accord|memorandum|pact|text)|it)\b", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no|refused to|declined to|without)\b(?:\s+\w+){0,2}\s*$", re.I)
 _NEGATED_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:was|is|were|are|has|have|had)\s+(?:not|never)\b", re.I)
-_QUOTED = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"")
-_HYPOTHETICAL = re.compile(r"\b(would|could|might|(?-i:may)|must|should|if|whether|plans? to|proposed|expected to)\b"
+_HYPOTHETICAL = re.compile(r"\b(would|could|might|(?-i:may)|must|should|if|whether|plans? to|proposed|expected to|"
+                           r"supposed to|(?:is|are|was|were) (?:due|set|scheduled) to|aim(?:s|ed)? to)\b"
                            r"(?:\s+[\w'’-]+){0,3}\s*$|\b(?:if|unless)\s+(?-i:[A-Z])(?:[\w'’.-]*\s+){1,6}$", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|added|announced|stated|confirmed|told\s+[\w\s]{1,30}?)\s+(?:that\s+)?(?:[\w.’'-]+\s+){1,6}$", re.I)
 _CONDITION = re.compile(r"\b(?:if|unless|provided that|as long as)\b", re.I)
 _WANTED = re.compile(
     r"\b(?:demand(?:ed|ing|s)?|call(?:ed|ing|s)? (?:for|on)|urg(?:ed|ing|es)|ask(?:ed|ing|s)?|press(?:ed|ing|es)|"
     r"s(?:ought|eeks?|eeking)|wants?|wanted|wanting|ready|willing|prepared|propos(?:ed|al|es|ing)|hope[sd]?|hoping|"
-    r"offer(?:ed|s|ing)? to|would like|insist(?:ed|s|ing)?|hours to|deadline|request(?:ed|s)?|appeal(?:ed|s)?|"
+    r"offer(?:ed|s|ing)? to|offers? (?:of|for)|invitation|would like|insist(?:ed|s|ing)?|hours to|deadline|request(?:ed|s)?|appeal(?:ed|s)?|"
     r"told (?:[\w-]+ ){1,3}to)\b"
     r"(?:(?!,\s+(?:and|but)\b|[;:.]|\b(?:after|before|while|when|because)\b).){0,50}$",
+    re.I,
+)
+
+_OTHER_PHRASE = re.compile(r"\s(?:and|or)\s+(?:its|their|his|her)\s", re.I)
+_PHRASE_QUOTE = re.compile(r"\b(?:their|its|his|her|a|an|the)\s+$", re.I)
+# What someone is accused of, or denies, is alleged, not done: "accusing it of providing support to militants", "stand
+# accused of the 2004 bombing", "denied that its forces had shelled the town", "claims that the army attacked".
+_ALLEGED = re.compile(
+    r"\b(?:accus\w*|charg(?:ed|es|ing)|alleg\w*|suspected|blam(?:ed|es|ing))\s+(?:(?!of\b)[\w'’-]+\s+){0,4}of\s+(?:[\w'’-]+\s+){0,3}$"
+    r"|\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|alleg(?:e|es|ed|ing)|claim(?:s|ed|ing)?|"
+    r"allegations?|accusations?|charges?|claims?|reports?|rumou?rs?)\s+(?:[\w'’-]+\s+){0,3}?that\s+[^,.;:]{0,80}$",
     re.I,
 )
 
@@ -272,6 +293,7 @@ class _Actor:
     actor: str
     entity_id: str
     place: bool  # a place other than a capital: where something happens, never who acts
+    goods: bool = False  # "Canadian-made vehicles": the state is acted on through its goods, it does not act
 
 
 @lru_cache(maxsize=4)
@@ -306,8 +328,18 @@ def _cue_matches(text: str) -> list[tuple[int, Cue, re.Match]]:
     return found
 
 
+# Territories whose foreign relations a state conducts (ISO 3166 gives them codes of their own): their authorities are
+# agents of that state ("Hong Kong authorities rejected …" is China's act).
+_GOVERNED_BY = {"HKG": "CHN", "MAC": "CHN"}
+
+
 def actor_of(entity_id: str, findings: EntityFindings, role_country: dict[str, str]) -> tuple[str | None, bool]:
     """(actor id, is a place) for a mentioned entity."""
+    actor, place = _actor_of(entity_id, findings, role_country)
+    return _GOVERNED_BY.get(actor, actor), place
+
+
+def _actor_of(entity_id: str, findings: EntityFindings, role_country: dict[str, str]) -> tuple[str | None, bool]:
     entity = findings.entities[entity_id]
     if entity.kind == "country":
         return entity.entity_id, False
@@ -338,11 +370,13 @@ def _after_preposition(text: str, start: int, floor: int, verbs: bool = False) -
         word = words[i].lower()
         if word == "of" and 0 < i < len(words) - 1 and words[i - 1][:1].isupper() and words[i + 1][:1].isupper():
             continue
+        if word in {"from", "of"} and i > 0 and words[i - 1].lower() in _PEOPLE_OF:
+            return False  # "Top diplomats from the Group of Seven urged Russia": the people of X act for X
         if word in _PREPOSITIONS:
             return True
         if word in {"the", "a", "an"} and i > 0 and words[i - 1].lower() not in _PREPOSITIONS:
             return False  # "On Tuesday the Iraqi Foreign Ministry …": the preposition governs "Tuesday"
-        if verbs and words[i][:1].islower() and (word in _OBJECT_VERBS or (word.endswith("ed") and len(word) > 4)):
+        if verbs and words[i][:1].islower() and (word in _OBJECT_VERBS or (word.endswith(("ed", "ing")) and len(word) > 4)):
             return True
         if word in _FUNCTION_WORDS:
             return False
@@ -361,6 +395,8 @@ class _Sentence:
         self.armed: set[str] = set()  # the armed groups of the article
         self.home: str | None = None  # the state the article names most
         self.assaults: list[tuple[_Actor, _Actor]] = []  # (author, target) of the attacks reported before
+        self.sanctions: list[tuple[int, str, _Actor]] = []  # (sentence, author, target) of the measures reported before
+        self.also: list[_Actor] = []  # further targets of the last reading (a measure's earlier targets)
         marks = [(lo, hi) for lo, hi in marks[bisect_left(marks, (start, start)) :] if lo < end] if marks else []
         self.opens = [hi for _, hi in marks]  # a clause begins after each boundary …
         self.closes = [lo for lo, _ in marks]  # … and ends where the next one starts
@@ -477,9 +513,18 @@ class _Sentence:
             return None
         return _Actor(m.start(), m.end(), self.pair[which], self.pair[which], False)
 
-    def object(self, at: int, source: _Actor) -> _Actor | None:
-        """The first other actor after the cue ending at ``at``, in its clause."""
+    def object(self, at: int, source: _Actor, phrase: bool = False) -> _Actor | None:
+        """The first other actor after the cue ending at ``at``, in its clause (with ``phrase``, in the noun phrase
+        of a nominal cue: "U.S. support for the island, China's aggression in the region and its ties with Russia")."""
         hi = self.clause_end(at)
+        if phrase:
+            comma = self.text.find(",", at, hi)
+            # An appositive name after the comma still belongs to the phrase ("an offensive against the militia, the YPG,").
+            named = next((a for a in self.actors if comma >= 0 and a.start > comma and _APPOSITIVE.fullmatch(self.text, comma, a.start)), None)
+            if comma >= 0 and not (named and re.match(r"\s*(?:[,.;]|$)", self.text[named.end : named.end + 2])):
+                hi = comma
+            other = _OTHER_PHRASE.search(self.text, at, hi)  # "China's aggression in the region and its ties with Russia"
+            hi = other.start() if other else hi
         found = [a for a in self.actors if at <= a.start < hi and a.actor != source.actor
                  and not _NAMED_CAMPAIGN.search(self.text, max(at, a.start - 40), a.start)
                  and not (a.place and _NEAR.search(self.text, max(at, a.start - 12), a.start))]
@@ -529,7 +574,8 @@ class _Sentence:
         text = self.text
         lo, hi = self.floor(at, text[at:end])
         symmetric = cue.category in SYMMETRIC
-        if not cue.noun and not text[at:end].lower().endswith("ing") and _PASSIVE.search(text, lo, at):
+        # "is calling on", "was cutting ties with": a progressive, not a passive.
+        if not cue.noun and not text[at:end].split()[0].lower().endswith("ing") and _PASSIVE.search(text, lo, at):
             # "X was struck by Y": Y acts on X. Without a "by" agent there is no telling who acted.
             patient = self.subject(lo, at)
             if patient is None or not _AGENT.match(text, end, min(end + 40, self.end)):
@@ -611,6 +657,8 @@ class _Sentence:
                 if patient is not None and agent is not None:
                     return (agent, patient) if agent.actor != patient.actor else None
             relative = _REDUCED_RELATIVE.search(text, lo, at) if re.match(r"\w+ed\b", text[at:end]) else None
+            if relative and any(_APPOSITIVE_CLOSED.fullmatch(text, a.end, at) for a in self.actors if a.end <= at):
+                relative = None  # "Hezbollah, a U.S.-designated group, fired rockets": the appositive closes, the verb is main
             if relative and (relative.group().strip() not in {",", *_FORCE_NOUNS} or _PREPOSITION_NEXT.match(text, end)):
                 return None  # "a deal, signed in July", "the agreement signed in 2021": a participle, not an act
             source = None
@@ -659,7 +707,7 @@ class _Sentence:
             # to the agreement; the other side is the article's other state.
             return source, self.counterpart(source)
         if target is None:
-            target = self.object(end, source)
+            target = self.object(end, source, phrase=cue.noun)
             if target is not None and symmetric and cue.noun and (
                 len(self.listed_after(target)) > 1 or target.entity_id.startswith("place:")
             ):
@@ -672,6 +720,23 @@ class _Sentence:
                        and a.entity_id not in self.person_ids
                        and _VERB_BEFORE.search(text, max(self.start, a.start - 30), a.start)]
             target = objects[-1] if objects else None
+        possessed = _POSSESSED_OBJECT.match(text, end) if target is None and cue.category in _ANSWERED else None
+        if possessed:
+            # "Tehran rejected its offer for new talks": the offer is of the actor named last before the verb's subject.
+            if possessed.group(1).lower() in {"his", "her"}:
+                owner = self.person_before(source.start)
+            else:
+                owner = next((a for a in reversed(self.actors) if self.start <= a.start and a.end <= source.start
+                              and a.actor != source.actor and not a.place and a.entity_id not in self.person_ids), None)
+            target = owner if owner is not None and owner.actor != source.actor and not self.named_after(end, source) else None
+        if target is None and cue.category == "CONCEDE" and not self.named_after(end, source):
+            # "… imposed 25% tariffs on Canadian and Mexican exports, then later delayed the tariffs": the measure put off
+            # is the one the same side imposed last, on the same targets.
+            earlier = [(i, t) for i, s, t in self.sanctions if s == source.actor]
+            if earlier:
+                last = earlier[-1][0]
+                targets = [t for i, t in earlier if i == last]
+                target, self.also = targets[0], targets[1:]
         if target is None and cue.category == "REQUEST" and _THAT_OBJECT.match(text, end):
             target = self.object(_THAT_OBJECT.match(text, end).end(), source)
         if target is None and cue.noun and cue.category in _RECEIVED and source is self.modifier(lo, at):
@@ -704,7 +769,7 @@ class _Sentence:
             if a.actor == listed[-1].actor and _TITLE_GAP.fullmatch(self.text, last_end, a.start):
                 last_end = a.end  # "Saudi Crown Prince Mohammed bin Salman": one actor named twice
                 continue
-            if a.place or not _LISTED.fullmatch(self.text, last_end, a.start):
+            if (a.place and not a.goods) or not _LISTED.fullmatch(self.text, last_end, a.start):
                 break
             listed.append(a)
             last_end = a.end
@@ -734,6 +799,11 @@ def _owned_bodies(text: str, findings: EntityFindings) -> dict[str, str]:
         if _OWNER.fullmatch(gap) or re.fullmatch(r"\s+(?:the\s+)?", gap) and before.surface[:1].isupper() \
                 and before.surface.lower().endswith(("an", "i", "ese", "ish", "ch")):
             owned.setdefault(m.entity_id, before.entity_id)
+    for body, m in zip(mentions, mentions[1:]):
+        entity = findings.entities[m.entity_id]
+        if body.entity_id in owned and entity.kind == "organization" and not entity.country_code \
+                and _SHORT_NAME.fullmatch(text, body.end, m.start):
+            owned.setdefault(m.entity_id, owned[body.entity_id])
     return owned
 
 
@@ -798,7 +868,7 @@ def _irrealis(text: str, lo: int, hi: int, at: int) -> bool:
     if modal and (modal.group(1) or "").lower() == "would" and _REPORTED.search(text, lo, modal.start()) \
             and not _CONDITION.search(text, lo, hi):
         modal = None
-    return bool(modal or _WANTED.search(text, max(lo, at - 60), at))
+    return bool(modal or _WANTED.search(text, max(lo, at - 60), at) or _ALLEGED.search(text, max(lo, at - 120), at))
 
 
 def find_interactions(
@@ -817,12 +887,27 @@ def find_interactions(
         for m in groups:
             if role.start - 2 <= m.start and m.end <= role.end + 2:
                 role_country[role.person_id] = m.entity_id
+    # An office of an international body ("United Nations-appointed special rapporteur", "the U.N. special envoy for
+    # Syria", "special rapporteur of the United Nations") makes its holder act for the body, not for the state the
+    # office is about.
+    bodies = [m for m in findings.mentions if findings.entities[m.entity_id].kind == "organization"
+              and not findings.entities[m.entity_id].country_code]
+    for role in findings.roles:
+        for m in bodies:
+            if (m.end <= role.start and _BODY_BEFORE.fullmatch(text, m.end, role.start)) or (
+                    role.start <= m.start and m.end <= role.end + 2) or (
+                    m.start >= role.end and _BODY_AFTER.fullmatch(text, role.end, m.start)):
+                role_country[role.person_id] = m.entity_id
     owned = _owned_bodies(text, findings)
     by_sentence: dict[int, list[_Actor]] = {}
     people: list[_Actor] = []
     every: list[_Actor] = []
     in_quotes: list[_Actor] = []
-    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    # Paired by place, not shape: straight and curly marks mixed in one text must not leave a quote open for pages.
+    # A quote that is a noun phrase of the narrative ('affirmed their “unwavering support for Ukraine”') is read with it.
+    spans = quote_spans(text)
+    quoted = [(lo, hi) for lo, hi in spans if not _PHRASE_QUOTE.search(text, max(0, lo - 8), lo)]
+    phrase_marks = {at for lo, hi in spans if (lo, hi) not in quoted for at in (lo, hi - 1)}
     for m in sorted(findings.mentions, key=lambda m: m.start):
         actor, is_place = actor_of(m.entity_id, findings, role_country)
         led = _LED.match(m.surface)
@@ -835,14 +920,15 @@ def find_interactions(
             people.append(_Actor(m.start, m.end, "", m.entity_id, False))  # "he" may stand for someone of no known state
         if m.entity_id in owned:
             actor = owned[m.entity_id]
-        if not actor or _COMPOUND.match(text, m.end) or _PRIVATE.match(text, m.end):
+        goods = bool(_GOODS.match(text, m.end))
+        if not actor or (_COMPOUND.match(text, m.end) and not goods) or _PRIVATE.match(text, m.end):
             continue
         if findings.entities[m.entity_id].kind == "country" and (
             _GROUP_NOUN.match(text, m.end) or _PLACE_OF.search(text, max(0, m.start - 20), m.start)
             or _PLACE_AFTER.match(text, m.end)
         ):
             continue
-        a = _Actor(m.start, m.end, actor, m.entity_id, is_place)
+        a = _Actor(m.start, m.end, actor, m.entity_id, is_place or goods, goods)
         if _inside(m.start, quoted):
             in_quotes.append(a)  # read only with the speaker's "we" (below)
             continue
@@ -864,7 +950,7 @@ def find_interactions(
             dates[event.sentence_index] = (event.event_date, event.precision)
 
     named = {offset for m in findings.mentions for offset in range(m.start, m.end)}
-    marks = [(m.start(), m.end()) for m in _CLAUSE.finditer(text)]
+    marks = [(m.start(), m.end()) for m in _CLAUSE.finditer(text) if m.start() not in phrase_marks]
     starts = [s for s, _ in sentences]
     by_cue_sentence: dict[int, list[tuple[Cue, re.Match]]] = {}
     every_cue = _cue_matches(text)
@@ -877,19 +963,21 @@ def find_interactions(
     agreed: set[tuple] = set()
     last_assault: _Actor | None = None
     assaults: list[tuple[_Actor, _Actor]] = []
+    sanctions: list[tuple[int, str, _Actor]] = []
     for index, (s_start, s_end) in enumerate(sentences):
         actors = by_sentence.get(index, [])
         cues = by_cue_sentence.get(index)
         if not cues or (not actors and not (pair and _PAIR.search(text, s_start, s_end))):
             continue
         sentence = _Sentence(text, s_start, s_end, actors, people, pair, marks)
-        sentence.last_assault, sentence.assaults = last_assault, assaults
+        sentence.last_assault, sentence.assaults, sentence.sanctions = last_assault, assaults, sanctions
         sentence.armed, sentence.home = armed, home
         first_seen: dict[str, int] = {}
         for a in actors:
             first_seen.setdefault(a.actor, a.start)
-        for cue, match in cues:
-            at, cue_end = match.start(), match.end()
+        # A measure put off is read after the measures the sentence reports ("imposed tariffs …, then delayed them").
+        for cue, match in sorted(cues, key=lambda c: c[0].category == "CONCEDE"):
+            at, cue_end = match.start(), match.start() + len(match.group().rstrip())  # "pressuring " ends at its word
             # A cue inside a name ("Combined Joint Operation …") is part of the name, not an action; one inside
             # a direct quote is something said.
             if at in named or _inside(at, quoted) or text[at - 1 : at] in "-‐–":
@@ -899,10 +987,12 @@ def find_interactions(
                 continue
             if cue.category == "SANCTION" and cue.noun and _LIFTED.search(text, max(floor, at - 50), at):
                 continue  # "would lift its sanctions on Damascus": the end of a sanction, not one
+            sentence.also = []
             sides = sentence.read(at, cue_end, cue)
             if sides is None:
                 continue
             subject, obj = sides
+            also = [(subject, t) for t in sentence.also]
             if subject.start >= cue_end:
                 # "appeals from Saudi Crown Prince Mohammed bin Salman and Turkish President Recep Tayyip Erdogan".
                 pairs = [(source, obj) for source in sentence.listed_after(subject)]
@@ -911,13 +1001,15 @@ def find_interactions(
                 # Each listed object is acted on: "summoned the American and British ambassadors", "thanked Russia,
                 # Turkey, Syria and Iraq".
                 pairs = [(source, o) for source in sentence.conjuncts(subject) for o in sentence.listed_after(obj)]
+            elif subject.start == obj.start and cue.category not in SYMMETRIC and _PAIR.match(text, subject.start):
+                pairs = [(subject, obj), (obj, subject)]  # "Both countries withdrew their ambassadors": each acts on the other
             else:
                 pairs = [(subject, obj)]
                 listed = sentence.conjuncts(subject) if cue.category in SYMMETRIC else []
                 if len({a.actor for a in listed}) > 2 and obj.actor in {a.actor for a in listed}:
                     # A joint act of several named states ("Jordan, Iraq, Syria and Turkey agreed"): every pair.
                     pairs = [(a, b) for i, a in enumerate(listed) for b in listed[i + 1 :] if a.actor != b.actor]
-            for source, target in pairs:
+            for source, target in pairs + also:
                 if source.actor == target.actor:
                     continue
                 if cue.category in SYMMETRIC and first_seen.get(target.actor, -1) < first_seen.get(source.actor, -1):
@@ -930,13 +1022,16 @@ def find_interactions(
                     continue  # "… signed the document": the agreement already coded
                 agreed.add((cue.category, pair_key))
                 # "recalled its chargé d'affaires from Ankara and summoned the Turkish ambassador": two protests.
-                verb = match.group().split()[0].lower() if cue.category == "PROTEST" and not cue.noun else ""
+                # "exempted the duties …, then delayed the tariffs": two concessions.
+                verb = match.group().split()[0].lower() if cue.category in {"PROTEST", "CONCEDE"} and not cue.noun else ""
                 key = (cue.category, pair_key, index, verb)
                 if key in seen:
                     continue
                 seen.add(key)
                 if cue.category == "ASSAULT":
                     assaults.append((source, target))
+                if cue.category == "SANCTION":
+                    sanctions.append((index, source.actor, target))
                 if cue.category == "ASSAULT" and last_assault is None and index < 3:
                     last_assault = source  # the attack an article leads with is the one later reactions are to
                 found.append(
@@ -948,9 +1043,55 @@ def find_interactions(
                         start=s_start, end=s_end, sentence_index=index,
                     )
                 )
+    found += _designations(text, findings, starts, sentences, dates, published, quoted, found)
     found += _first_person_acts(text, quotes, findings, role_country, in_quotes, people, pair, marks, armed, home,
                                 every_cue, found, starts, dates, published)
     return _one_per_meeting(found)
+
+
+_BODY_BEFORE = re.compile(r"(?:[-‐–](?:appointed|mandated)|['’]s)\s+(?:(?-i:[a-z])[\w-]*\s+){0,2}|\s+")
+_BODY_AFTER = re.compile(r"\s+(?:of|to|at|for)\s+(?:the\s+)?")
+# "Al-Shabab, a U.S.-designated terrorist group,", "the U.S.-designated terrorist organization Hezbollah": the state
+# named in the compound has designated the group (a SANCTION), though it does not act in the sentence otherwise.
+_DESIGNATED = re.compile(r"[-‐–]designated\b")
+_DESIGNATED_AFTER = re.compile(r"[-‐–]designated(?:\s+(?-i:[a-z])[\w-]+){0,3}\s+(?:the\s+)?")
+_DESIGNATED_BEFORE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+)?$")
+
+
+def _designations(text, findings, starts, sentences, dates, published, quoted, found) -> list[Interaction]:
+    mentions = sorted(findings.mentions, key=lambda m: m.start)
+    cue = next(c for c in load_cues() if c.category == "SANCTION")
+    coded = {(i.category, i.source_id, i.target_id) for i in found}
+    acts = []
+    for k, m in enumerate(mentions):
+        if findings.entities[m.entity_id].kind != "country" or not _DESIGNATED.match(text, m.end) or _inside(m.start, quoted):
+            continue
+        group = None
+        before = mentions[k - 1] if k else None
+        if before is not None and _DESIGNATED_BEFORE.search(text, before.end, m.start) and \
+                _DESIGNATED_BEFORE.search(text, before.end, m.start).start() == before.end:
+            group = before
+        after = _DESIGNATED_AFTER.match(text, m.end)
+        if group is None and after and k + 1 < len(mentions) and mentions[k + 1].start == after.end():
+            group = mentions[k + 1]
+        if group is None or findings.entities[group.entity_id].kind not in {"armed_group", "organization"}:
+            continue
+        if (actor_of(group.entity_id, findings, {})[0] or group.entity_id) == m.entity_id:
+            continue
+        target = actor_of(group.entity_id, findings, {})[0] or group.entity_id  # a state's own body stands for the state
+        key = ("SANCTION", m.entity_id, target)
+        if key in coded:
+            continue
+        coded.add(key)
+        index = bisect_right(starts, m.start) - 1
+        occurred_on, precision = dates.get(index, (published, "day" if published else None))
+        acts.append(Interaction(
+            source_id=m.entity_id, target_id=target, source_actor=m.entity_id, target_actor=group.entity_id,
+            category="SANCTION", mode=cue.mode, intensity=cue.intensity, cameo=cue.cameo, occurred_on=occurred_on,
+            date_precision=precision, date_basis="text" if index in dates else "publication", hypothetical=False,
+            cue=text[m.start : _DESIGNATED.match(text, m.end).end()], start=sentences[index][0], end=sentences[index][1],
+            sentence_index=index))
+    return acts
 
 
 def _first_person_acts(text, quotes, findings, role_country, in_quotes, people, pair, marks, armed, home, cues, found,
@@ -972,7 +1113,7 @@ def _first_person_acts(text, quotes, findings, role_country, in_quotes, people, 
         sentence = _Sentence(text, q.start, q.end, actors, people, pair, marks)
         sentence.armed, sentence.home = armed, home
         for _, cue, match in cues:
-            at, cue_end = match.start(), match.end()
+            at, cue_end = match.start(), match.start() + len(match.group().rstrip())  # "pressuring " ends at its word
             if not q.start <= at < q.end or cue.noun:
                 continue
             floor = sentence.clause_start(at)
@@ -999,20 +1140,24 @@ def _first_person_acts(text, quotes, findings, role_country, in_quotes, people, 
 
 def _one_per_meeting(found: list[Interaction]) -> list[Interaction]:
     """A meeting between two sides is one interaction however often the article reports it: the first report
-    is kept, with the first date the text gives for it."""
+    is kept, with the first date the text gives for it. Meetings the text dates differently ("met in June 2018",
+    "their second summit, in February 2019") are different meetings."""
     kept: list[Interaction] = []
-    first: dict[frozenset, int] = {}
+    first: dict[frozenset, list[int]] = {}
     for i in found:
         if i.category == "CONSULT":
             sides = frozenset((i.source_id, i.target_id))
-            if sides in first:
-                earlier = kept[first[sides]]
+            same = [k for k in first.get(sides, []) if not (
+                i.date_basis == kept[k].date_basis == "text" and i.occurred_on != kept[k].occurred_on)]
+            if same:
+                k = same[0]
+                earlier = kept[k]
                 if earlier.hypothetical and not i.hypothetical:
-                    kept[first[sides]] = i  # the meeting that happened, not the one that was planned
+                    kept[k] = i  # the meeting that happened, not the one that was planned
                 elif earlier.date_basis == "publication" and i.date_basis == "text" and i.hypothetical == earlier.hypothetical:
-                    kept[first[sides]] = replace(earlier, occurred_on=i.occurred_on, date_precision=i.date_precision,
-                                                 date_basis=i.date_basis)
+                    kept[k] = replace(earlier, occurred_on=i.occurred_on, date_precision=i.date_precision,
+                                      date_basis=i.date_basis)
                 continue
-            first[sides] = len(kept)
+            first.setdefault(sides, []).append(len(kept))
         kept.append(i)
     return kept
