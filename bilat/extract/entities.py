@@ -90,7 +90,8 @@ class _ArticleEntities:
 
     def __init__(self, text: str, tokens: list[Token], sentences: SentenceIndex, gaz: Gazetteer):
         self.text, self.tokens, self.sentences, self.gaz = text, tokens, sentences, gaz
-        self.gaz_at = {i: (i, j, eid) for i, j, eid in gaz.match(tokens) if not self._tail_of_a_longer_name(i, j, eid)}
+        self.gaz_at = {i: (i, j, eid) for i, j, eid in gaz.match(tokens)
+                       if not self._tail_of_a_longer_name(i, j, eid) and not (eid in gaz.weak and self._inside_a_name(i, j))}
         self.person_spans: dict[int, tuple[int, str, str]] = {}  # start token -> (end token, person id, method)
         self.roles: list[Role] = []
         self.new_people: dict[str, Entity] = {}
@@ -102,12 +103,44 @@ class _ArticleEntities:
     def _tail_of_a_longer_name(self, i: int, j: int, eid: str) -> bool:
         """'Security Council' in 'Supreme National Security Council' is not the UN's: a body's alias right after
         a capitalised word that is no name of its own ends some other body's name."""
-        if self.gaz.entities[eid].kind not in {"organization", "armed_group"} or i == 0:
+        if self.gaz.entities[eid].kind not in {"organization", "armed_group"}:
             return False
-        before = self.tokens[i - 1].text
+        # "Democratic Party of Iranian Kurdistan": a body's alias that goes on with "of" and a name is the start
+        # of a longer one, which find_bodies reads whole
+        if self._tok(j - 1) in self.gaz.body_heads and self._tok(j) in {"of", "for"} and (
+                self._tok(j + 1)[:1].isupper() or (self._tok(j + 1) == "the" and self._tok(j + 2)[:1].isupper())):
+            return True
+        if i == 0:
+            return False
+        before, joined = self.tokens[i - 1].text, False
+        if before == "s" and i >= 3 and self.tokens[i - 2].text in {"'", "’"}:
+            before, joined = self.tokens[i - 3].text, True  # "National People's Congress"
+        elif before == "-" and i >= 2:
+            before, joined = self.tokens[i - 2].text, True  # "Social-Democratic"
         at_start = self.sentences.spans[self.sentences.of(self.tokens[i].start)][0] >= self.tokens[i - 1].start
-        return (before[:1].isupper() and before.isalpha() and not at_start and before not in _NOT_NAMES
-                and not self.gaz.phrases.get((before,)) and len(self.tokens[i].text) > 1 and j - i >= 2)
+        longer = (before[:1].isupper() and before.isalpha() and not at_start and before not in _NOT_NAMES
+                  and before not in _FUNCTION_WORDS and not self.gaz.phrases.get((before,)) and len(self.tokens[i].text) > 1)
+        if j - i >= 2:
+            return longer
+        # a one-word alias ("Congress", "Democratic") inside a longer capitalised name: "National Congress Party"
+        return (longer and joined) or (self._tok(j) in self.gaz.body_heads and not self.gaz_at_phrase(j))
+
+    def _inside_a_name(self, i: int, j: int) -> bool:
+        """A province's name beside another capitalised word that is no known name, office or body word is part
+        of a person's or body's name ("Victoria Nuland", "Kano Pillars"), not the province."""
+        def plain_name(k: int) -> bool:
+            word = self._tok(k)
+            return (word[:1].isupper() and word.isalpha() and word not in _NOT_NAMES and word not in _FUNCTION_WORDS
+                    and word not in MONTHS and word.lower() not in self.gaz.office_words and word not in self.gaz.body_heads
+                    and not self.gaz.phrase_lengths.get(word) and not self.gaz.lookup_lower(self.gaz.offices, self.tokens, k)
+                    and not self.gaz.lookup_lower(self.gaz.ranks, self.tokens, k))
+        at_start = self.sentences.spans[self.sentences.of(self.tokens[i].start)][0] == self.tokens[i].start
+        return plain_name(j) or (i > 0 and not at_start and plain_name(i - 1)
+                                 and self.sentences.spans[self.sentences.of(self.tokens[i - 1].start)][0] != self.tokens[i - 1].start)
+
+    def gaz_at_phrase(self, k: int) -> bool:
+        """Token k starts a gazetteer name of its own."""
+        return bool(self.gaz.phrases.get((self._tok(k),)))
 
     # --- small token predicates -------------------------------------------------------------------------
     def _tok(self, i: int) -> str:

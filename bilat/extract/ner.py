@@ -140,8 +140,8 @@ def recognize(recognizer: Recognizer, text: str, sentences: SentenceIndex, findi
             if any(s <= at < e for s, e in inside) or word.group() in _NEVER_NAMES:
                 continue
             sentence_initial = not text[start:at].strip(" \"“‘'(")
-            if sentence_initial and not _CAPITALISED.match(text, word.end() + 1):
-                continue  # "Officials said": a capital because the sentence starts there
+            if sentence_initial and not _CAPITALISED.match(text, word.end() + 1) and not _SPEAKS.match(text, word.end()):
+                continue  # "Officials said": a capital because the sentence starts there ("Yang said" may be a name)
             # a window of words around it, not the whole sentence: the model costs by the word
             n = next(i for i, (s, e) in enumerate(words) if start + s <= at < start + e)
             window = (start + words[max(n - WINDOW_WORDS, 0)][0], start + words[min(n + WINDOW_WORDS, len(words) - 1)][1])
@@ -159,6 +159,7 @@ def recognize(recognizer: Recognizer, text: str, sentences: SentenceIndex, findi
 _ORG_TAILS = {"Society", "Association", "Foundation", "Federation", "Institution", "University", "Group", "Network"}
 WINDOW_WORDS = 6  # words read either side of a capitalised word the rules left unexplained
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*")
+_SPEAKS = re.compile(r" (?:said|says|told|added)\b")
 _NEVER_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I", "This", "That", "His", "Her",
                 "Their", "Its", "Our", "There", "These", "Those", "As", "If", "When", "While", "After", "Before", "For", "With",
                 "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
