@@ -54,6 +54,21 @@ _NAMED_WITH_COUNTRY = {"Institute", "University", "College", "School", "Academy"
 # The last word of a document's name: "Coast Guard Law" is a law, not the coast guard
 _DOCUMENT_WORDS = {"Law", "Act", "Bill", "Treaty", "Accord", "Agreement", "Constitution", "Program", "Programme",
                    "Plan", "Initiative", "Doctrine", "Strategy", "Report", "Pact", "Resolution", "Declaration", "Charter"}
+# What may follow a name in a sentence (a verb, a function word) or a name used before a noun that still is
+# one ("3R rebels", "Borno state", "Quetta railway station")
+AFTER_A_NAME = {"said", "says", "told", "added", "is", "was", "has", "had", "have", "will", "would", "could", "can",
+                 "may", "might", "must", "should", "did", "does", "and", "or", "but", "who", "which", "that", "of", "in",
+                 "on", "at", "to", "for", "with", "from", "by", "as", "than", "into", "over", "near", "since", "after",
+                 "before", "during", "under", "against", "between", "across", "via", "where", "when", "while", "also", "later",
+                 "then", "again", "now", "still", "himself", "herself", "itself",
+                 "reported", "announced", "denied", "accused", "called", "rebels", "militants", "militia", "militias",
+                 "fighters", "forces", "troops", "region", "state", "province", "county", "district", "city", "town",
+                 "village", "port", "airport", "border", "coast", "area", "areas", "river", "base", "island", "railway",
+                 "station", "mosque", "compound", "capital", "news", "newspaper", "agency", "group", "government",
+                 "officials", "authorities", "administration", "army", "police", "ministry", "parliament", "court"}
+PAST_VERBS = {"came", "went", "met", "took", "made", "gave", "saw", "sent", "led", "won", "lost", "held", "began", "fought",
+               "struck", "hit", "left", "got", "put", "set", "ran", "became", "brought", "bought", "built", "kept",
+               "paid", "sought", "spoke", "wrote", "chose", "drew", "grew", "knew", "rose", "fell", "stood", "shot"}
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
           "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
@@ -106,8 +121,7 @@ class _ArticleEntities:
 
     def __init__(self, text: str, tokens: list[Token], sentences: SentenceIndex, gaz: Gazetteer):
         self.text, self.tokens, self.sentences, self.gaz = text, tokens, sentences, gaz
-        self.gaz_at = {i: (i, j, eid) for i, j, eid in gaz.match(tokens)
-                       if not self._tail_of_a_longer_name(i, j, eid) and not (eid in gaz.weak and self._inside_a_name(i, j))}
+        self.gaz_at = {i: (i, j, eid) for i, j, eid in gaz.match(tokens) if not self._tail_of_a_longer_name(i, j, eid)}
         self.person_spans: dict[int, tuple[int, str, str]] = {}  # start token -> (end token, person id, method)
         self.roles: list[Role] = []
         self.new_people: dict[str, Entity] = {}
@@ -140,19 +154,6 @@ class _ArticleEntities:
             return longer
         # a one-word alias ("Congress", "Democratic") inside a longer capitalised name: "National Congress Party"
         return (longer and joined) or (self._tok(j) in self.gaz.body_heads and not self.gaz_at_phrase(j))
-
-    def _inside_a_name(self, i: int, j: int) -> bool:
-        """A province's name beside another capitalised word that is no known name, office or body word is part
-        of a person's or body's name ("Victoria Nuland", "Kano Pillars"), not the province."""
-        def plain_name(k: int) -> bool:
-            word = self._tok(k)
-            return (word[:1].isupper() and word.isalpha() and word not in _NOT_NAMES and word not in _FUNCTION_WORDS
-                    and word not in MONTHS and word.lower() not in self.gaz.office_words and word not in self.gaz.body_heads
-                    and not self.gaz.phrase_lengths.get(word) and not self.gaz.lookup_lower(self.gaz.offices, self.tokens, k)
-                    and not self.gaz.lookup_lower(self.gaz.ranks, self.tokens, k))
-        at_start = self.sentences.spans[self.sentences.of(self.tokens[i].start)][0] == self.tokens[i].start
-        return plain_name(j) or (i > 0 and not at_start and plain_name(i - 1)
-                                 and self.sentences.spans[self.sentences.of(self.tokens[i - 1].start)][0] != self.tokens[i - 1].start)
 
     def gaz_at_phrase(self, k: int) -> bool:
         """Token k starts a gazetteer name of its own."""
@@ -380,6 +381,12 @@ class _ArticleEntities:
             if name_end - j == 1 and not prefix.office and not self._known_surname(j):
                 i = name_end  # "General Assembly", "General Electric": a rank word before one unknown word
                 continue
+            after = self._tok(name_end)
+            if any(self._tok(k) in self.gaz.body_heads for k in range(j, name_end + 1)) or (
+                    name_end - j == 1 and after.isalpha() and after.islower() and after not in AFTER_A_NAME | PAST_VERBS
+                    and not after.endswith(("ed", "ly", "s")) and not self._known_surname(j)):  # "s": "urges", "wants"
+                i = name_end  # "coordinator for the International Federation for …": a body; "chief Brexit
+                continue      # negotiator": a word before a noun, not a name
             pid = self._add_person(j, name_end, "title")
             self._add_role(pid, prefix)
             i = name_end
@@ -452,8 +459,9 @@ class _ArticleEntities:
             start = i
             while start > 0 and self._continues_name(start - 1):
                 start -= 1
-            while start < i and (not self._is_name_word(start) or self._common_word(start)):
-                start += 1  # "Lawyer Pavel Dunin told": a word the article also writes in lower case is no name
+            while start < i and (not self._is_name_word(start) or self._common_word(start) or self._office_at(start, i)):
+                start += 1  # "Lawyer Pavel Dunin told": a word the article also writes in lower case is no name;
+                # "President Lai said": an office is no part of a name
             if start == i or self._inside_person(start) or any(self._inside_gaz(k) for k in range(start, i)):
                 continue
             if start > 0 and self._tok(start - 1)[:1].isupper() and self._tok(start - 1) not in {"“", '"'}:
@@ -466,6 +474,11 @@ class _ArticleEntities:
                 self.person_spans[start] = (i, pid, "short_form")
             elif i - start >= 2:
                 self._add_person(start, i, "speaker")
+
+    def _office_at(self, k: int, before: int) -> bool:
+        """An office or rank starts at token k and ends before token ``before``."""
+        hit = self.gaz.lookup_lower(self.gaz.offices, self.tokens, k) or self.gaz.lookup_lower(self.gaz.ranks, self.tokens, k)
+        return bool(hit) and hit[0] < before
 
     def _common_word(self, k: int) -> bool:
         """Token k opens its sentence and the article writes the same word in lower case elsewhere."""
@@ -582,7 +595,8 @@ class _ArticleEntities:
                 words += 1
             elif k > start and self._tok(k) in {"and", "&", "-"} and self._body_word(k + 1):
                 k += 1
-            elif k > start and self._tok(k) in {"'", "’"} and self._tok(k + 1) == "s" and self._body_word(k + 2) and self._tok(k - 1) != "s":
+            elif (k > start and self._tok(k) in {"'", "’"} and self._tok(k + 1) == "s" and self._body_word(k + 2)
+                  and self._tok(k - 1) != "s" and not self._inside_gaz(k - 1)):
                 k += 2
             elif k > start and self._tok(k) == "." and len(self._tok(k - 1)) == 1 and self._body_word(k + 1):
                 k += 1
@@ -682,7 +696,8 @@ class _ArticleEntities:
                 if n == m:
                     break
                 end = n
-            if self._tok(end) in _DOCUMENT_WORDS or (before in {"'", "’"} or (before == "s" and self._tok(i - 2) in {"'", "’"})) and end - j == 2 and self._tok(end - 1) == "Service" and self._possessor_is_body(i):
+            if self._tok(end) in _DOCUMENT_WORDS or (before == "s" and self._tok(i - 2) in {"'", "’"} and end - i == 2
+                                                      and self._tok(end - 1) == "Service" and self._possessor_is_body(i)):
                 i = end + 1  # "the Coast Guard Law": a law; "VOA's Urdu Service": the broadcaster's, in one language
                 continue
             whole = self.gaz_at.get(j)
@@ -905,7 +920,8 @@ def unify_people(findings: EntityFindings) -> EntityFindings:
     read as a name, a misspelt surname) takes the full name's id, when exactly one full name fits; a body whose
     name is a person's surname ('Ricketts' taken for an organisation) is that person."""
     people = {eid: e for eid, e in findings.entities.items() if e.kind == "person"}
-    words = {eid: _words(e.name) for eid, e in people.items()}
+    # names without their titles: "President Lai" is no fuller a name than "Lai"
+    words = {eid: _words(_untitled(e.name)) for eid, e in people.items()}
     target: dict[str, str] = {}
     named = _named_bodies(findings)
     for eid, entity in findings.entities.items():

@@ -61,7 +61,7 @@ class Gazetteer:
     references: frozenset[tuple[str, ...]] = frozenset()  # "the secretary": lower-cased token tuples
     body_heads: frozenset[str] = frozenset()  # "Ministry", "Commission": words that end an organisation's name
     only_after: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)  # alias -> the words it must follow
-    weak: set[str] = field(default_factory=set)  # ids read from bulk data (provinces): they yield to a name around them
+    provinces: dict[tuple[str, ...], str] = field(default_factory=dict)  # lower-cased token tuple -> province id
     version: str = ""
 
     @cached_property
@@ -78,6 +78,18 @@ class Gazetteer:
                     if entity.entity_id not in ids:
                         ids.append(entity.entity_id)
         return {surname: tuple(ids) for surname, ids in index.items()}
+
+    @cached_property
+    def lower_places(self) -> dict[tuple[str, ...], str]:
+        """Countries' and places' names compared case-insensitively ("KIRKUK", "Kurdistan region"), then the
+        provinces of ISO 3166-2 ("Balochistan", "Borno State"): what a place the reader found resolves to."""
+        table: dict[tuple[str, ...], str] = {}
+        for key, eid in self.phrases.items():
+            if self.entities[eid].kind in {"country", "place"}:
+                table.setdefault(tuple(t.lower() for t in key), eid)
+        for key, eid in self.provinces.items():
+            table.setdefault(key, eid)
+        return table
 
     @cached_property
     def title_starts(self) -> frozenset[str]:
@@ -97,6 +109,7 @@ class Gazetteer:
 
     def add(self, entity: Entity, aliases: list[str]) -> None:
         self.__dict__.pop("phrase_lengths", None)  # worked out again from the new phrases when next needed
+        self.__dict__.pop("lower_places", None)
         self.entities[entity.entity_id] = entity
         for alias in aliases:
             for variant in _case_variants(alias):
@@ -208,7 +221,7 @@ _SUBDIVISION_TYPES = {"Province", "State", "Region", "Governorate", "Autonomous 
                       "Oblast", "Union territory", "Autonomous community", "Regional state", "Prefecture", "County",
                       "Administrative region", "Autonomous republic", "Territory", "Autonomous province", "Federal district",
                       "Capital district", "Capital territory", "Autonomous city", "Special administrative region",
-                      "Federal territory", "Division", "Federal dependency"}
+                      "Federal territory", "Division", "Federal dependency", "Entity"}
 # Subdivisions named with a plain word or a compass point ("Central", "Coast", "Lakes", "Eastern")
 _GENERIC_PLACE_WORDS = {"central", "centre", "centrale", "center", "east", "eastern", "west", "western", "north", "northern",
                         "south", "southern", "coast", "coastal", "lakes", "bay", "gulf", "delta", "capital", "est", "ouest",
@@ -236,6 +249,8 @@ def subdivision_places() -> tuple[dict, ...]:
         plain = _ascii(name)
         if len(plain) < 4 or not plain[:1].isupper() or any(c in plain for c in ",/'") or plain.lower() in _GENERIC_PLACE_WORDS:
             continue
+        if re.search(r"^(?:A[dlnrstz]|Ash|El|Ad-Dawhah) |\s[a-z]", plain):
+            continue  # ISO's romanisation with its article ("Al Anbar", "Salah ad Din"), not the English name news uses
         country = pycountry.countries.get(alpha_2=sub.country_code)
         entry = by_name.setdefault(plain, {"name": plain, "country": country.alpha_3 if country else None, "aliases": []})
         if entry["country"] != (country.alpha_3 if country else None):
@@ -288,12 +303,15 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
         entity = Entity(eid, "place", place["name"], place.get("country"), tuple(place.get("aliases", [])), bool(place.get("capital")))
         gaz.add(entity, [place["name"], *place.get("aliases", [])])
 
-    # Then every state's provinces, states and regions (ISO 3166-2, from pycountry), after the curated places
+    # Every state's provinces, states and regions (ISO 3166-2, from pycountry) resolve what the statistical reader
+    # finds ("Balochistan" is Pakistan's), but are no phrases of the rules: thousands of names, some of them
+    # people's ("Aurora", "Ishikawa"), would stop the rules reading a person's name where the reader can tell.
     for place in subdivision_places():
         if token_key(place["name"]) not in gaz.phrases and f"place:{slugify(place['name'])}" not in gaz.entities:
             entity = Entity(f"place:{slugify(place['name'])}", "place", place["name"], place["country"], tuple(place["aliases"]))
-            gaz.add(entity, [place["name"], *place["aliases"]])
-            gaz.weak.add(entity.entity_id)
+            gaz.entities[entity.entity_id] = entity
+            for alias in [place["name"], *place["aliases"]]:
+                gaz.provinces.setdefault(tuple(t.lower() for t in token_key(alias)), entity.entity_id)
 
     titles = read("titles.yaml") or {}
     for canonical, variants in (titles.get("offices") or {}).items():

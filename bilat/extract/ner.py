@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pycountry
 
-from bilat.extract.entities import EntityFindings, Mention
+from bilat.extract.entities import AFTER_A_NAME as _AFTER_A_NAME, PAST_VERBS as _PAST_VERBS, EntityFindings, Mention
 from bilat.extract.gazetteer import NAME_SUFFIXES, Entity, Gazetteer, person_id
 from bilat.extract.text import SentenceIndex, tokenize
 from bilat.ids import slugify
@@ -175,24 +175,11 @@ _NOT_NAMES = {"Islam", "Judaism", "Christianity", "Hinduism", "Buddhism", "Sikhi
 DOCUMENT_WORDS = {"Law", "Act", "Bill", "Treaty", "Accord", "Accords", "Agreement", "Constitution", "Program", "Programme",
                   "Plan", "Initiative", "Doctrine", "Strategy", "Report", "Pact", "Resolution", "Declaration", "Charter",
                   "Protocol", "Deal", "Address"}
-# What may follow a name in a sentence (a verb, a function word) or a name used before a noun that still is
-# one ("3R rebels", "Borno state", "Quetta railway station")
-_AFTER_A_NAME = {"said", "says", "told", "added", "is", "was", "has", "had", "have", "will", "would", "could", "can",
-                 "may", "might", "must", "should", "did", "does", "and", "or", "but", "who", "which", "that", "of", "in",
-                 "on", "at", "to", "for", "with", "from", "by", "as", "than", "into", "over", "near", "since", "after",
-                 "before", "during", "under", "against", "between", "across", "via", "where", "when", "while", "also", "later",
-                 "then", "again", "now", "still", "himself", "herself", "itself",
-                 "reported", "announced", "denied", "accused", "called", "rebels", "militants", "militia", "militias",
-                 "fighters", "forces", "troops", "region", "state", "province", "county", "district", "city", "town",
-                 "village", "port", "airport", "border", "coast", "area", "areas", "river", "base", "island", "railway",
-                 "station", "mosque", "compound", "capital", "news", "newspaper", "agency", "group", "government",
-                 "officials", "authorities", "administration", "army", "police", "ministry", "parliament", "court"}
-_PAST_VERBS = {"came", "went", "met", "took", "made", "gave", "saw", "sent", "led", "won", "lost", "held", "began", "fought",
-               "struck", "hit", "left", "got", "put", "set", "ran", "became", "brought", "bought", "built", "kept",
-               "paid", "sought", "spoke", "wrote", "chose", "drew", "grew", "knew", "rose", "fell", "stood", "shot"}
 # Before a lone word the model calls a person, these say it is a place or a body ("on Twitter", "to Borneo")
 _BEFORE_A_PLACE = {"in", "to", "from", "near", "across", "into", "of", "around", "toward", "towards", "via"}
-_BEFORE_A_BODY = {"on", "website", "platform", "outlet", "broadcaster", "newspaper", "by"}
+_BEFORE_A_BODY = {"on", "website", "platform", "outlet", "broadcaster", "newspaper"}
+_VEHICLES = {"ship", "vessel", "tanker", "freighter", "frigate", "destroyer", "submarine", "carrier", "train", "aircraft",
+             "plane", "jet", "satellite", "yacht", "boat"}
 
 
 def _names_something(label: str, text: str, start: int, end: int, merge: "_Merge") -> bool:
@@ -203,14 +190,20 @@ def _names_something(label: str, text: str, start: int, end: int, merge: "_Merge
     preposition that says which ("to Borneo", "on Twitter")."""
     surface = text[start:end]
     words = surface.split()
-    if surface in _NOT_NAMES or surface.endswith("ism") or words[-1] in DOCUMENT_WORDS:
+    if surface in _NOT_NAMES or surface.endswith("ism") or words[-1] in DOCUMENT_WORDS or not surface[:1].isupper():
         return False
-    if len(words) > 1:
-        return True
-    after = re.match(r"\s*([\w’']+)", text[end:])
-    following = after.group(1) if after and not re.match(r"\s*[,.;:!?)\]—–(]", text[end:]) else ""
     before = re.search(r"([\w’']+)\W*$", text[max(0, start - 40):start])
     preceding = before.group(1).lower() if before else ""
+    if preceding in _VEHICLES:
+        return False  # "the cargo ship Jairan": a vessel's name
+    if len(words) == 2 and words[1] == "Service" and re.search(r"[A-Z]\w*['’]s\s$", text[max(0, start - 30):start]):
+        return False  # "VOA's Urdu Service": a broadcaster's service in one language, the broadcaster's own
+    if len(words) > 1:
+        return True
+    if surface.lower() in merge.lower_words:
+        return False  # "the World", "his Cabinet": a word the article also writes in lower case
+    after = re.match(r"\s*([\w’']+)", text[end:])
+    following = after.group(1) if after and not re.match(r"\s*[,.;:!?)\]—–(]", text[end:]) else ""
     if label in PERSON_LABELS and (surface in merge.gaz.people_by_surname or any(
             e.kind == "person" and _name_words(e.name)[-1:] == [surface] for e in merge.entities.values())):
         return True  # the surname of someone known: "Qasim later toured …"
@@ -300,10 +293,10 @@ def _unique(ids: list[str]) -> str | None:
 
 
 class _Merge:
-    def __init__(self, findings: EntityFindings, gaz: Gazetteer):
+    def __init__(self, findings: EntityFindings, gaz: Gazetteer, text: str = ""):
         self.gaz = gaz
+        self.lower_words = set(re.findall(r"\b[a-z]+\b", text))
         self.entities = dict(findings.entities)
-        self._lower_places: dict[tuple[str, ...], str] | None = None
 
     def _whole_span_entity(self, surface: str) -> Entity | None:
         """The gazetteer entity whose alias is exactly the span (case as written)."""
@@ -370,12 +363,7 @@ class _Merge:
         return self._entity(pid) or Entity(pid, "place", surface, None)
 
     def _lower_place_table(self) -> dict[tuple[str, ...], str]:
-        if self._lower_places is None:
-            self._lower_places = {}
-            for key, eid in self.gaz.phrases.items():
-                if self.gaz.entities[eid].kind in {"country", "place"}:
-                    self._lower_places.setdefault(tuple(t.lower() for t in key), eid)
-        return self._lower_places
+        return self.gaz.lower_places
 
     def resolve(self, label: str, surface: str) -> Entity | None:
         if label in PERSON_LABELS and surface.split()[-1] in self.gaz.body_heads | _ORG_TAILS:
@@ -400,7 +388,7 @@ def add_model_entities(
     country when they can (aliases compared case-insensitively, then pycountry), else ``place:<slug>``.
     New mentions have method "model". The input findings are not modified.
     """
-    merge = _Merge(findings, gaz)
+    merge = _Merge(findings, gaz, text)
     mentions = list(findings.mentions)
     # what the rules read as a title ("Secretary of State") is no one's name either
     taken = [(m.start, m.end) for m in mentions] + [(r.start, r.end) for r in findings.roles]
