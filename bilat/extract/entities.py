@@ -51,6 +51,37 @@ _OPEN_ENDS = CLOSING | _AT | {"since", "until", "between", "during", "when", "af
 _CLAUSE_WORDS = {"is", "was", "are", "were", "be", "been", "has", "have", "had", "will", "would", "can", "could",
                  "may", "might", "should", "must", "said", "says", "told", "who", "which", "that", "whose", "whom",
                  "did", "does", "do", "not", "he", "she", "they", "it", "we"}
+# Words that end the name of a sea, strait, island or other feature of the map: "South China Sea", "Taiwan
+# Strait", "Riau Archipelago"; the first few also open one: "Strait of Hormuz", "Gulf of Aden"
+FEATURE_WORDS = {"Sea", "Seas", "Ocean", "Strait", "Straits", "Gulf", "Bay", "Peninsula", "Shoal", "Reef", "Island",
+                 "Islands", "Archipelago", "Desert", "River", "Lake", "Canal", "Channel", "Mountains", "Valley",
+                 "Plateau", "Basin", "Forest", "Strip", "Heights", "Corridor", "Atoll"}
+_FEATURE_OPENERS = {"Sea", "Strait", "Straits", "Gulf", "Bay", "Lake", "Isle", "Island", "Islands", "Sea", "Cape"}
+_NUMBER_WORDS = {"One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve",
+                 "Dozens", "Hundreds", "Thousands", "Several", "Many", "Some", "Most", "All"}
+# A body named after its country is a name with the country in it when it is no state's organ: "Singapore
+# Institute of International Affairs", "National University of Singapore" (not "the Iraqi Oil Ministry")
+_NAMED_WITH_COUNTRY = {"Institute", "University", "College", "School", "Academy", "Institution", "Endowment",
+                       "Observatory", "Foundation", "Society", "Association", "Center", "Centre", "Group", "Partners",
+                       "Network"}
+# The last word of a document's name: "Coast Guard Law" is a law, not the coast guard
+_DOCUMENT_WORDS = {"Law", "Act", "Bill", "Treaty", "Accord", "Agreement", "Constitution", "Program", "Programme",
+                   "Plan", "Initiative", "Doctrine", "Strategy", "Report", "Pact", "Resolution", "Declaration", "Charter"}
+# What may follow a name in a sentence (a verb, a function word) or a name used before a noun that still is
+# one ("3R rebels", "Borno state", "Quetta railway station")
+AFTER_A_NAME = {"said", "says", "told", "added", "is", "was", "has", "had", "have", "will", "would", "could", "can",
+                 "may", "might", "must", "should", "did", "does", "and", "or", "but", "who", "which", "that", "of", "in",
+                 "on", "at", "to", "for", "with", "from", "by", "as", "than", "into", "over", "near", "since", "after",
+                 "before", "during", "under", "against", "between", "across", "via", "where", "when", "while", "also", "later",
+                 "then", "again", "now", "still", "himself", "herself", "itself",
+                 "reported", "announced", "denied", "accused", "called", "rebels", "militants", "militia", "militias",
+                 "fighters", "forces", "troops", "region", "state", "province", "county", "district", "city", "town",
+                 "village", "port", "airport", "border", "coast", "area", "areas", "river", "base", "island", "railway",
+                 "station", "mosque", "compound", "capital", "news", "newspaper", "agency", "group", "government",
+                 "officials", "authorities", "administration", "army", "police", "ministry", "parliament", "court"}
+PAST_VERBS = {"came", "went", "met", "took", "made", "gave", "saw", "sent", "led", "won", "lost", "held", "began", "fought",
+               "struck", "hit", "left", "got", "put", "set", "ran", "became", "brought", "bought", "built", "kept",
+               "paid", "sought", "spoke", "wrote", "chose", "drew", "grew", "knew", "rose", "fell", "stood", "shot"}
 MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
           "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
@@ -118,12 +149,31 @@ class _ArticleEntities:
     def _tail_of_a_longer_name(self, i: int, j: int, eid: str) -> bool:
         """'Security Council' in 'Supreme National Security Council' is not the UN's: a body's alias right after
         a capitalised word that is no name of its own ends some other body's name."""
-        if self.gaz.entities[eid].kind not in {"organization", "armed_group"} or i == 0:
+        if self.gaz.entities[eid].kind not in {"organization", "armed_group"}:
             return False
-        before = self.tokens[i - 1].text
+        # "Democratic Party of Iranian Kurdistan": a body's alias that goes on with "of" and a name is the start
+        # of a longer one, which find_bodies reads whole
+        if self._tok(j - 1) in self.gaz.body_heads and self._tok(j) in {"of", "for"} and (
+                self._tok(j + 1)[:1].isupper() or (self._tok(j + 1) == "the" and self._tok(j + 2)[:1].isupper())):
+            return True
+        if i == 0:
+            return False
+        before, joined = self.tokens[i - 1].text, False
+        if before == "s" and i >= 3 and self.tokens[i - 2].text in {"'", "’"}:
+            before, joined = self.tokens[i - 3].text, True  # "National People's Congress"
+        elif before == "-" and i >= 2:
+            before, joined = self.tokens[i - 2].text, True  # "Social-Democratic"
         at_start = self.sentences.spans[self.sentences.of(self.tokens[i].start)][0] >= self.tokens[i - 1].start
-        return (before[:1].isupper() and before.isalpha() and not at_start and before not in _NOT_NAMES
-                and not self.gaz.phrases.get((before,)) and len(self.tokens[i].text) > 1 and j - i >= 2)
+        longer = (before[:1].isupper() and before.isalpha() and not at_start and before not in _NOT_NAMES
+                  and before not in _FUNCTION_WORDS and not self.gaz.phrases.get((before,)) and len(self.tokens[i].text) > 1)
+        if j - i >= 2:
+            return longer
+        # a one-word alias ("Congress", "Democratic") inside a longer capitalised name: "National Congress Party"
+        return (longer and joined) or (self._tok(j) in self.gaz.body_heads and not self.gaz_at_phrase(j))
+
+    def gaz_at_phrase(self, k: int) -> bool:
+        """Token k starts a gazetteer name of its own."""
+        return bool(self.gaz.phrases.get((self._tok(k),)))
 
     # --- small token predicates -------------------------------------------------------------------------
     def _tok(self, i: int) -> str:
@@ -449,6 +499,12 @@ class _ArticleEntities:
             if name_end - j == 1 and not prefix.office and not self._known_surname(j):
                 i = name_end  # "General Assembly", "General Electric": a rank word before one unknown word
                 continue
+            after = self._tok(name_end)
+            if any(self._tok(k) in self.gaz.body_heads for k in range(j, name_end + 1)) or (
+                    name_end - j == 1 and after.isalpha() and after.islower() and after not in AFTER_A_NAME | PAST_VERBS
+                    and not after.endswith(("ed", "ly", "s")) and not self._known_surname(j)):  # "s": "urges", "wants"
+                i = name_end  # "coordinator for the International Federation for …": a body; "chief Brexit
+                continue      # negotiator": a word before a noun, not a name
             pid = self._add_person(j, name_end, "title")
             self._add_role(pid, prefix)
             i = name_end
@@ -560,8 +616,9 @@ class _ArticleEntities:
             start = i
             while start > 0 and self._continues_name(start - 1):
                 start -= 1
-            while start < i and (not self._is_name_word(start) or self._common_word(start)):
-                start += 1  # "Lawyer Pavel Dunin told": a word the article also writes in lower case is no name
+            while start < i and (not self._is_name_word(start) or self._common_word(start) or self._office_at(start, i)):
+                start += 1  # "Lawyer Pavel Dunin told": a word the article also writes in lower case is no name;
+                # "President Lai said": an office is no part of a name
             if start == i or self._inside_person(start) or any(self._inside_gaz(k) for k in range(start, i)):
                 continue
             if start > 0 and self._tok(start - 1)[:1].isupper() and self._tok(start - 1) not in {"“", '"'}:
@@ -574,6 +631,11 @@ class _ArticleEntities:
                 self.person_spans[start] = (i, pid, "short_form")
             elif i - start >= 2:
                 self._add_person(start, i, "speaker")
+
+    def _office_at(self, k: int, before: int) -> bool:
+        """An office or rank starts at token k and ends before token ``before``."""
+        hit = self.gaz.lookup_lower(self.gaz.offices, self.tokens, k) or self.gaz.lookup_lower(self.gaz.ranks, self.tokens, k)
+        return bool(hit) and hit[0] < before
 
     def _common_word(self, k: int) -> bool:
         """Token k opens its sentence and the article writes the same word in lower case elsewhere."""
@@ -684,6 +746,83 @@ class _ArticleEntities:
         return (word[:1].isupper() and word not in MONTHS and word not in _NOT_NAMES and not self._inside_person(k)
                 and (hit is None or self.gaz.entities[hit[2]].kind in {"place", "country"}))
 
+    def _body_run(self, k: int, longest: int) -> int:
+        """End of the run of a body's name words from token k: capitalised words, places and countries in it
+        (whole: "Bosnia and Herzegovina"), and "and", "&", a hyphen, a possessive or an initial's period between
+        two of them ("National Intelligence and Security Agency", "National People's Congress", "Daniel K. Inouye")."""
+        start, words = k, 0
+        while k < len(self.tokens) and words < longest:
+            if self._body_word(k):
+                k = self.gaz_at[k][1] if k in self.gaz_at else k + 1
+                words += 1
+            elif k > start and self._tok(k) in {"and", "&", "-"} and self._body_word(k + 1):
+                k += 1
+            elif (k > start and self._tok(k) in {"'", "’"} and self._tok(k + 1) == "s" and self._body_word(k + 2)
+                  and self._tok(k - 1) != "s" and not self._inside_gaz(k - 1)):
+                k += 2
+            elif k > start and self._tok(k) == "." and len(self._tok(k - 1)) == 1 and self._body_word(k + 1):
+                k += 1
+            else:
+                break
+        return k
+
+    def _possessor_is_body(self, i: int) -> bool:
+        """The words before token i are an organisation's possessive ("VOA's")."""
+        k = i - 2 if self._tok(i - 1) == "s" else i - 1
+        return any(e > s and e == k and self.gaz.entities[eid].kind == "organization" for s, e, eid in self.gaz_at.values())
+
+    def find_features(self) -> None:
+        """Seas, straits, islands and other features of the map no gazetteer lists: capitalised words ending in a
+        feature word ("South China Sea", "Taiwan Strait", "Riau Archipelago", "East and South China Seas"), or one
+        opening "X of Y" ("Strait of Hormuz"). A country's name inside is the feature's ("Indian Ocean"), not a
+        mention of the country."""
+        i = 0
+        while i < len(self.tokens):
+            word = self._tok(i)
+            if word in _FEATURE_OPENERS and self._tok(i + 1) == "of" and self._tok(i + 2)[:1].isupper() and not self._inside_person(i):
+                end = self._feature_run(i + 2)
+                if end > i + 2 and not (i in self.gaz_at and self.gaz_at[i][1] >= end):
+                    self._add_feature(i, end)
+                    i = end
+                    continue
+            if not word[:1].isupper() or word in _FUNCTION_WORDS or word in _NOT_NAMES or word in MONTHS or self._inside_person(i):
+                i += 1
+                continue
+            k = self._feature_run(i)
+            head = self._tok(k)
+            lower_head = head.lower() in {"reef", "shoal", "atoll"} and not any(self._entity(t) for t in range(i, k))
+            after = self._tok(k + 1)
+            longer = after[:1].isupper() and after.isalpha() and after not in MONTHS and after not in _FUNCTION_WORDS
+            if k > i and (head in FEATURE_WORDS or lower_head) and not longer and not (i in self.gaz_at and self.gaz_at[i][1] >= k + 1):
+                self._add_feature(i, k + 1)
+                i = k + 1
+            else:
+                i = max(k, i + 1)
+
+    def _feature_run(self, k: int) -> int:
+        start = k
+        while k < len(self.tokens) and k - start < 6:
+            word, entity = self._tok(k), self._entity(k)
+            if entity and entity.kind in {"country", "place"}:
+                k = self.gaz_at[k][1]
+            elif (word[:1].isupper() and word.isalpha() and word not in FEATURE_WORDS and word not in _FUNCTION_WORDS
+                  and word not in _NOT_NAMES and word not in MONTHS and entity is None and not self._inside_person(k)):
+                k += 1
+            elif k > start and word in {"and", "-"} and self._tok(k + 1)[:1].isupper():
+                k += 1
+            else:
+                break
+        while k > start and self._tok(k - 1) in {"and", "-"}:
+            k -= 1
+        return k
+
+    def _add_feature(self, start: int, end: int) -> None:
+        name = self.text[self.tokens[start].start : self.tokens[end - 1].end]
+        eid = f"place:{slugify(name)}"
+        if eid not in self.gaz.entities:
+            self.new_bodies.setdefault(eid, Entity(eid, "place", name, None))
+        self.body_spans[start] = (end, eid)
+
     def find_bodies(self) -> None:
         """Organisations no gazetteer lists: capitalised words ending in a body word ("Higher Military
         Commission"), maybe then "of [the] …" ("Trade Bank of Iraq"), after an optional country ("Iraq's Oil
@@ -692,12 +831,16 @@ class _ArticleEntities:
             return
         i, dateline = 0, self._dateline_country()
         while i < len(self.tokens):
+            if i in self.body_spans:  # a feature of the map read before
+                i = self.body_spans[i][0]
+                continue
             j, country = i, None
             if hit := self._country_at(i):
                 j, country = hit
-            k = j
-            while k < len(self.tokens) and k - j < 6 and self._body_word(k):
-                k += 1
+            if self._tok(j) in _NUMBER_WORDS:
+                i += 1  # "Five Frontier Corps personnel": a count, not a name
+                continue
+            k = self._body_run(j, 8)
             heads = [h for h in range(j, k) if self._tok(h) in self.gaz.body_heads]
             if not heads:
                 i = max(i + 1, k if k > j else i + 1)
@@ -707,16 +850,25 @@ class _ArticleEntities:
             if before == "-" or (before[:1].isupper() and before not in _NOT_NAMES and not self.sentences.spans[self.sentences.of(self.tokens[i].start)][0] == self.tokens[i].start):
                 i = end  # the tail of a longer name ("United Nations Security Council", "Counter-Terrorism Service")
                 continue
-            if self._tok(end) in {"of", "for"}:  # "Council of Representatives", "Organization for Migration"
+            for _ in range(2):  # "Council of Representatives", "Commission on the Limits of the Continental Shelf"
+                if self._tok(end) not in {"of", "for", "on"}:
+                    break
                 m = end + 2 if self._tok(end + 1) == "the" else end + 1
-                n = m
-                while n < len(self.tokens) and n - m < 4 and self._body_word(n):
-                    n += 1
-                end = n if n > m else end
+                n = self._body_run(m, 6)
+                if n == m:
+                    break
+                end = n
+            if self._tok(end) in _DOCUMENT_WORDS or (before == "s" and self._tok(i - 2) in {"'", "’"} and end - i == 2
+                                                      and self._tok(end - 1) == "Service" and self._possessor_is_body(i)):
+                i = end + 1  # "the Coast Guard Law": a law; "VOA's Urdu Service": the broadcaster's, in one language
+                continue
             whole = self.gaz_at.get(j)
             if end - j < (1 if country else 2) or (whole and whole[1] == end):  # "Council" alone is no one's; "West Bank" is a place
                 i = end
                 continue
+            if country and j > i and self._tok(j - 1) not in {"s", "'", "’"} and self._tok(heads[-1]) in _NAMED_WITH_COUNTRY | {"Council"} and (
+                    self._tok(heads[-1]) != "Council" or end > heads[-1] + 1):
+                j = i  # "Singapore Institute of International Affairs": the country's name is the body's too
             body_start = j
             name = self.text[self.tokens[j].start : self.tokens[end - 1].end]
             inside = {e.entity_id for t in range(j, end) if (e := self._entity(t)) and e.kind == "country"}
@@ -923,6 +1075,7 @@ def find_entities(text: str, tokens: list[Token], sentences: SentenceIndex, gaz:
     state.find_predicates()
     state.find_counterparts()
     state.resolve_title_references()
+    state.find_features()
     state.find_bodies()
     return state.findings()
 
@@ -973,7 +1126,8 @@ def unify_people(findings: EntityFindings) -> EntityFindings:
     read as a name, a misspelt surname) takes the full name's id, when exactly one full name fits; a body whose
     name is a person's surname ('Ricketts' taken for an organisation) is that person."""
     people = {eid: e for eid, e in findings.entities.items() if e.kind == "person"}
-    words = {eid: _words(e.name) for eid, e in people.items()}
+    # names without their titles: "President Lai" is no fuller a name than "Lai"
+    words = {eid: _words(_untitled(e.name)) for eid, e in people.items()}
     target: dict[str, str] = {}
     named = _named_bodies(findings)
     for eid, entity in findings.entities.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -59,6 +60,8 @@ class Gazetteer:
     office_countries: dict[str, str] = field(default_factory=dict)  # canonical office -> the one state that has it
     references: frozenset[tuple[str, ...]] = frozenset()  # "the secretary": lower-cased token tuples
     body_heads: frozenset[str] = frozenset()  # "Ministry", "Commission": words that end an organisation's name
+    only_after: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)  # alias -> the words it must follow
+    provinces: dict[tuple[str, ...], str] = field(default_factory=dict)  # lower-cased token tuple -> province id
     version: str = ""
 
     @cached_property
@@ -75,6 +78,18 @@ class Gazetteer:
                     if entity.entity_id not in ids:
                         ids.append(entity.entity_id)
         return {surname: tuple(ids) for surname, ids in index.items()}
+
+    @cached_property
+    def lower_places(self) -> dict[tuple[str, ...], str]:
+        """Countries' and places' names compared case-insensitively ("KIRKUK", "Kurdistan region"), then the
+        provinces of ISO 3166-2 ("Balochistan", "Borno State"): what a place the reader found resolves to."""
+        table: dict[tuple[str, ...], str] = {}
+        for key, eid in self.phrases.items():
+            if self.entities[eid].kind in {"country", "place"}:
+                table.setdefault(tuple(t.lower() for t in key), eid)
+        for key, eid in self.provinces.items():
+            table.setdefault(key, eid)
+        return table
 
     @cached_property
     def title_starts(self) -> frozenset[str]:
@@ -94,6 +109,7 @@ class Gazetteer:
 
     def add(self, entity: Entity, aliases: list[str]) -> None:
         self.__dict__.pop("phrase_lengths", None)  # worked out again from the new phrases when next needed
+        self.__dict__.pop("lower_places", None)
         self.entities[entity.entity_id] = entity
         for alias in aliases:
             for variant in _case_variants(alias):
@@ -108,7 +124,10 @@ class Gazetteer:
             for length in lengths.get(texts[i], ()):
                 if i + length > len(texts):
                     continue
-                entity_id = self.phrases.get(tuple(texts[i : i + length]))
+                key = tuple(texts[i : i + length])
+                entity_id = self.phrases.get(key)
+                if entity_id and key in self.only_after and (i == 0 or texts[i - 1].lower() not in self.only_after[key]):
+                    continue  # "X" the platform only in "posted on X", never the letter
                 if entity_id:
                     found.append((i, i + length, entity_id))
                     i += length
@@ -196,6 +215,52 @@ def country_facts() -> dict[str, dict]:
     return facts
 
 
+# First-level subdivisions of these kinds are places news names ("Balochistan", "Ontario", "Borno state");
+# municipalities, districts, parishes and the like are too many and too often ordinary words.
+_SUBDIVISION_TYPES = {"Province", "State", "Region", "Governorate", "Autonomous region", "Republic", "Emirate", "Land",
+                      "Oblast", "Union territory", "Autonomous community", "Regional state", "Prefecture", "County",
+                      "Administrative region", "Autonomous republic", "Territory", "Autonomous province", "Federal district",
+                      "Capital district", "Capital territory", "Autonomous city", "Special administrative region",
+                      "Federal territory", "Division", "Federal dependency", "Entity"}
+# Subdivisions named with a plain word or a compass point ("Central", "Coast", "Lakes", "Eastern")
+_GENERIC_PLACE_WORDS = {"central", "centre", "centrale", "center", "east", "eastern", "west", "western", "north", "northern",
+                        "south", "southern", "coast", "coastal", "lakes", "bay", "gulf", "delta", "capital", "est", "ouest",
+                        "nord", "sud", "littoral", "plateau", "plateaux", "islands", "upper", "lower", "mountain",
+                        "highlands", "interior", "estuaire", "lac", "cascades", "border", "savanes", "maritime", "river",
+                        "lagunes", "lake", "oriental", "occidental", "batman", "granma", "isabel", "colon", "falcon",
+                        "constantine", "herrera", "hidalgo", "guerrero", "bolivar", "chin", "kara", "bari", "amara",
+                        "mary", "victoria", "georgia", "washington", "national", "federal", "grand", "saint", "sainte"}
+
+
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+@lru_cache(maxsize=1)
+def subdivision_places() -> tuple[dict, ...]:
+    """Provinces, states and regions of every country from pycountry (ISO 3166-2), as place entries: the name as
+    ISO writes it, its plain-letter form ("Nangarhār" is also "Nangarhar") and "X Province"/"X State" forms. A name
+    two countries use ("Punjab") has no country."""
+    by_name: dict[str, dict] = {}
+    for sub in pycountry.subdivisions:
+        if sub.parent_code or sub.type not in _SUBDIVISION_TYPES:
+            continue
+        name = sub.name.split(" [")[0].split(" (")[0].strip()
+        plain = _ascii(name)
+        if len(plain) < 4 or not plain[:1].isupper() or any(c in plain for c in ",/'") or plain.lower() in _GENERIC_PLACE_WORDS:
+            continue
+        if re.search(r"^(?:A[dlnrstz]|Ash|El|Ad-Dawhah) |\s[a-z]", plain):
+            continue  # ISO's romanisation with its article ("Al Anbar", "Salah ad Din"), not the English name news uses
+        country = pycountry.countries.get(alpha_2=sub.country_code)
+        entry = by_name.setdefault(plain, {"name": plain, "country": country.alpha_3 if country else None, "aliases": []})
+        if entry["country"] != (country.alpha_3 if country else None):
+            entry["country"] = None
+        for alias in (name, f"{plain} {sub.type}"):  # "Lamu County" is a name, "Balochistan province" a name and a word
+            if alias != plain and alias not in entry["aliases"]:
+                entry["aliases"].append(alias)
+    return tuple(by_name.values())
+
+
 def load_gazetteer(folder: Path | None = None) -> Gazetteer:
     folder = Path(folder) if folder else data_file("gazetteer")
     files = sorted(folder.glob("*.yaml"))
@@ -210,6 +275,9 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
     for org in read("organizations.yaml") or []:
         entity = Entity(org["id"], org.get("kind", "organization"), org["name"], org.get("country"), tuple(org.get("aliases", [])))
         gaz.add(entity, [org["name"], *org.get("aliases", [])])
+        if org.get("only_after"):
+            for alias in org.get("aliases", []):
+                gaz.only_after[token_key(alias)] = frozenset(w.lower() for w in org["only_after"])
 
     extra_countries = read("countries.yaml") or {}
     facts = country_facts()
@@ -234,6 +302,16 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
             continue
         entity = Entity(eid, "place", place["name"], place.get("country"), tuple(place.get("aliases", [])), bool(place.get("capital")))
         gaz.add(entity, [place["name"], *place.get("aliases", [])])
+
+    # Every state's provinces, states and regions (ISO 3166-2, from pycountry) resolve what the statistical reader
+    # finds ("Balochistan" is Pakistan's), but are no phrases of the rules: thousands of names, some of them
+    # people's ("Aurora", "Ishikawa"), would stop the rules reading a person's name where the reader can tell.
+    for place in subdivision_places():
+        if token_key(place["name"]) not in gaz.phrases and f"place:{slugify(place['name'])}" not in gaz.entities:
+            entity = Entity(f"place:{slugify(place['name'])}", "place", place["name"], place["country"], tuple(place["aliases"]))
+            gaz.entities[entity.entity_id] = entity
+            for alias in [place["name"], *place["aliases"]]:
+                gaz.provinces.setdefault(tuple(t.lower() for t in token_key(alias)), entity.entity_id)
 
     titles = read("titles.yaml") or {}
     for canonical, variants in (titles.get("offices") or {}).items():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pycountry
 
-from bilat.extract.entities import EntityFindings, Mention
+from bilat.extract.entities import AFTER_A_NAME as _AFTER_A_NAME, PAST_VERBS as _PAST_VERBS, EntityFindings, Mention
 from bilat.extract.gazetteer import NAME_SUFFIXES, Entity, Gazetteer, person_id
 from bilat.extract.text import SentenceIndex, tokenize
 from bilat.ids import slugify
@@ -33,8 +33,8 @@ ORG_LABELS = frozenset({"ORG"})  # NORP (nationalities, religious and political 
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 _SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]+):(?P<rest>.*)$", re.S)  # two letters or more: not "C:\"
-_LEADING = re.compile(r"^(?:the|The|THE)\s+")
-_TRAILING = re.compile(r"(?:['’]s|['’])$")
+_LEADING = re.compile(r"^[“‘\"']?(?:(?:the|The|THE)\s+)?")
+_TRAILING = re.compile(r"(?:['’]s|['’”\"]|\s(?:province|region|state|district|county|city))$")
 
 
 class NerConfigError(ValueError):
@@ -140,8 +140,8 @@ def recognize(recognizer: Recognizer, text: str, sentences: SentenceIndex, findi
             if any(s <= at < e for s, e in inside) or word.group() in _NEVER_NAMES:
                 continue
             sentence_initial = not text[start:at].strip(" \"“‘'(")
-            if sentence_initial and not _CAPITALISED.match(text, word.end() + 1):
-                continue  # "Officials said": a capital because the sentence starts there
+            if sentence_initial and not _CAPITALISED.match(text, word.end() + 1) and not _SPEAKS.match(text, word.end()):
+                continue  # "Officials said": a capital because the sentence starts there ("Yang said" may be a name)
             # a window of words around it, not the whole sentence: the model costs by the word
             n = next(i for i, (s, e) in enumerate(words) if start + s <= at < start + e)
             window = (start + words[max(n - WINDOW_WORDS, 0)][0], start + words[min(n + WINDOW_WORDS, len(words) - 1)][1])
@@ -159,6 +159,7 @@ def recognize(recognizer: Recognizer, text: str, sentences: SentenceIndex, findi
 _ORG_TAILS = {"Society", "Association", "Foundation", "Federation", "Institution", "University", "Group", "Network"}
 WINDOW_WORDS = 6  # words read either side of a capitalised word the rules left unexplained
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*")
+_SPEAKS = re.compile(r" (?:said|says|told|added)\b")
 _NEVER_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "We", "I", "This", "That", "His", "Her",
                 "Their", "Its", "Our", "There", "These", "Those", "As", "If", "When", "While", "After", "Before", "For", "With",
                 "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
@@ -166,6 +167,72 @@ _NEVER_NAMES = {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "
 
 
 # --- merging model spans into the rule-based findings -------------------------------------------------------
+
+# Words the small model takes for names that name none of bilat's kinds: faiths, feasts, a process
+_NOT_NAMES = {"Islam", "Judaism", "Christianity", "Hinduism", "Buddhism", "Sikhism", "Ramadan", "Ramazan", "Eid",
+              "Christmas", "Easter", "Brexit", "COVID", "COVID-19", "Covid-19", "Covid"}
+# The last word of a document's name, not a body's or a place's: "Coast Guard Law", "Extended Fund Program"
+DOCUMENT_WORDS = {"Law", "Act", "Bill", "Treaty", "Accord", "Accords", "Agreement", "Constitution", "Program", "Programme",
+                  "Plan", "Initiative", "Doctrine", "Strategy", "Report", "Pact", "Resolution", "Declaration", "Charter",
+                  "Protocol", "Deal", "Address"}
+# Before a lone word the model calls a person, these say it is a place or a body ("on Twitter", "to Borneo")
+_BEFORE_A_PLACE = {"in", "to", "from", "near", "across", "into", "of", "around", "toward", "towards", "via"}
+_BEFORE_A_BODY = {"on", "website", "platform", "outlet", "broadcaster", "newspaper"}
+_VEHICLES = {"ship", "vessel", "tanker", "freighter", "frigate", "destroyer", "submarine", "carrier", "train", "aircraft",
+             "plane", "jet", "satellite", "yacht", "boat"}
+
+
+def _names_something(label: str, text: str, start: int, end: int, merge: "_Merge") -> bool:
+    """Whether a model span the rules know nothing of is worth keeping. The small model reads a lone capitalised
+    word as a name too readily: a faith ("Islam"), a word used as an adjective ("Baloch passengers", "EV
+    industry", "Patriot missiles"), a document ("Maritime Traffic Safety Law"). A lone word it calls a person is
+    kept when it speaks or is the surname of a known person; else it names a place or body only after a
+    preposition that says which ("to Borneo", "on Twitter")."""
+    surface = text[start:end]
+    words = surface.split()
+    if surface in _NOT_NAMES or surface.endswith("ism") or words[-1] in DOCUMENT_WORDS or not surface[:1].isupper():
+        return False
+    before = re.search(r"([\w’']+)\W*$", text[max(0, start - 40):start])
+    preceding = before.group(1).lower() if before else ""
+    if preceding in _VEHICLES:
+        return False  # "the cargo ship Jairan": a vessel's name
+    if len(words) == 2 and words[1] == "Service" and re.search(r"[A-Z]\w*['’]s\s$", text[max(0, start - 30):start]):
+        return False  # "VOA's Urdu Service": a broadcaster's service in one language, the broadcaster's own
+    if len(words) > 1:
+        return True
+    if surface.lower() in merge.lower_words:
+        return False  # "the World", "his Cabinet": a word the article also writes in lower case
+    after = re.match(r"\s*([\w’']+)", text[end:])
+    following = after.group(1) if after and not re.match(r"\s*[,.;:!?)\]—–(]", text[end:]) else ""
+    if label in PERSON_LABELS and (surface in merge.gaz.people_by_surname or any(
+            e.kind == "person" and _name_words(e.name)[-1:] == [surface] for e in merge.entities.values())):
+        return True  # the surname of someone known: "Qasim later toured …"
+    if (following[:1].islower() and following not in _AFTER_A_NAME | _PAST_VERBS
+            and not following.endswith(("ly", "ed"))):
+        return False  # "Schengen zone", "Baloch separatists", "Korea policy": a modifier, not a name
+    if label in PERSON_LABELS:
+        return following in {"said", "says", "told", "added"} or preceding in _BEFORE_A_PLACE | _BEFORE_A_BODY
+    return True
+
+
+def _name_goes_on(text: str, end: int) -> int:
+    """A person's name the model cut short goes on over a hyphenated given name: "Ahn" -> "Ahn So-young"."""
+    more = re.match(r"\s[A-Z][a-z]+-[a-z]+\b", text[end:])
+    return end + more.end() if more else end
+
+
+def _split_pairs(text: str, spans: list[ModelSpan], gaz: Gazetteer) -> list[ModelSpan]:
+    """'Bocaranga and Bazoum' read as one body or place is two: two single words joined by 'and', neither a
+    body's word, are two names."""
+    out = []
+    for span in spans:
+        m = re.fullmatch(r"([A-Z][\w’'-]+) and ([A-Z][\w’'-]+)", text[span.start:span.end])
+        if m and span.label in ORG_LABELS | PLACE_LABELS and not ({m.group(1), m.group(2)} & gaz.body_heads):
+            out += [ModelSpan(span.start, span.start + m.end(1), span.label), ModelSpan(span.start + m.start(2), span.end, span.label)]
+        else:
+            out.append(span)
+    return out
+
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -226,10 +293,10 @@ def _unique(ids: list[str]) -> str | None:
 
 
 class _Merge:
-    def __init__(self, findings: EntityFindings, gaz: Gazetteer):
+    def __init__(self, findings: EntityFindings, gaz: Gazetteer, text: str = ""):
         self.gaz = gaz
+        self.lower_words = set(re.findall(r"\b[a-z]+\b", text))
         self.entities = dict(findings.entities)
-        self._lower_places: dict[tuple[str, ...], str] | None = None
 
     def _whole_span_entity(self, surface: str) -> Entity | None:
         """The gazetteer entity whose alias is exactly the span (case as written)."""
@@ -241,6 +308,16 @@ class _Merge:
 
     def _entity(self, entity_id: str) -> Entity | None:
         return self.entities.get(entity_id) or self.gaz.entities.get(entity_id)
+
+    def part_of(self, surface: str) -> Entity | None:
+        """The one body or place of this article whose name of several words begins or ends with this single
+        word: "Fund" for the International Monetary Fund, "Senate" for the US Senate, "Srpska" for Republika
+        Srpska. People have their own rules (a surname)."""
+        if " " in surface or not surface[:1].isupper():
+            return None
+        fits = {e.entity_id for e in self.entities.values() if e.kind != "person" and len(words := e.name.split()) > 1
+                and surface in (words[0], words[-1]) and surface not in {"The", "Republic", "Islamic", "United", "National"}}
+        return self.entities[fits.pop()] if len(fits) == 1 else None
 
     def person(self, surface: str) -> Entity:
         known = self._whole_span_entity(surface)
@@ -255,6 +332,8 @@ class _Merge:
         return self._entity(pid) or Entity(pid, "person", surface, None)
 
     def organization(self, surface: str) -> Entity:
+        if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", surface):
+            surface += "."
         known = self._whole_span_entity(surface)
         if known and known.kind != "person":
             return known
@@ -266,6 +345,8 @@ class _Merge:
         return self._entity(oid) or Entity(oid, "organization", surface, None)
 
     def place(self, surface: str) -> Entity:
+        if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", surface):
+            surface += "."  # "the U.S to", "The C.A.R is": an initialism whose last period the text left out
         known = self._whole_span_entity(surface)
         if known and known.kind != "person":
             return known
@@ -282,12 +363,7 @@ class _Merge:
         return self._entity(pid) or Entity(pid, "place", surface, None)
 
     def _lower_place_table(self) -> dict[tuple[str, ...], str]:
-        if self._lower_places is None:
-            self._lower_places = {}
-            for key, eid in self.gaz.phrases.items():
-                if self.gaz.entities[eid].kind in {"country", "place"}:
-                    self._lower_places.setdefault(tuple(t.lower() for t in key), eid)
-        return self._lower_places
+        return self.gaz.lower_places
 
     def resolve(self, label: str, surface: str) -> Entity | None:
         if label in PERSON_LABELS and surface.split()[-1] in self.gaz.body_heads | _ORG_TAILS:
@@ -312,26 +388,31 @@ def add_model_entities(
     country when they can (aliases compared case-insensitively, then pycountry), else ``place:<slug>``.
     New mentions have method "model". The input findings are not modified.
     """
-    merge = _Merge(findings, gaz)
+    merge = _Merge(findings, gaz, text)
     mentions = list(findings.mentions)
     # what the rules read as a title ("Secretary of State") is no one's name either
     taken = [(m.start, m.end) for m in mentions] + [(r.start, r.end) for r in findings.roles]
     added: list[Entity] = []
     same_words = {m.surface.lower(): merge.entities[m.entity_id] for m in mentions if m.entity_id in merge.entities}
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+    for span in _split_pairs(text, sorted(spans, key=lambda s: (s.start, -s.end)), gaz):
         start, end = _trim(text, span.start, span.end)
         surface = text[start:end]
         if start >= end or not any(c.isalpha() for c in surface):
             continue
         if span.label in PERSON_LABELS:  # "President Lai", "Lt. Gen. Chaudhry": the title is not the name
             start = _after_titles(text, start, end, gaz)
+            end = _name_goes_on(text, end)
             surface = text[start:end]
             if start >= end or not surface[:1].isupper():
                 continue
         if any(s < end and start < e for s, e in taken) or sentences.of(start) != sentences.of(end - 1):
             continue  # what the rules found stands; a span across a sentence end ("on X. Militants") is no name
-        # the same words already name an entity of this article ("Quetta" the place, not a second one)
-        entity = same_words.get(surface.lower()) or merge.resolve(span.label, surface)
+        # the same words already name an entity of this article ("Quetta" the place, not a second one), or a
+        # word of one that is the only one it fits ("the Fund", "the Senate", "Srpska")
+        entity = same_words.get(surface.lower()) or merge.part_of(surface)
+        if entity is None and not _names_something(span.label, text, start, end, merge):
+            continue
+        entity = entity or merge.resolve(span.label, surface)
         if entity is None:
             continue
         if entity.entity_id not in merge.entities:
