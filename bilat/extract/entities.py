@@ -223,7 +223,7 @@ class _ArticleEntities:
         j, country, consumed = i + 1, None, 0
         while j < len(self.tokens) and consumed < 12:
             entity = self._entity(j)
-            if (run := self._body_run(j)) > j:
+            if (run := self._headed_body_end(j)) > j:
                 j, consumed = run, consumed + run - j  # "of the White House National Economic Council"
                 continue
             if entity and entity.kind != "person":
@@ -245,7 +245,7 @@ class _ArticleEntities:
             return i, "", None
         return j, self.text[self.tokens[i].start : self.tokens[j - 1].end], country
 
-    def _body_run(self, j: int) -> int:
+    def _headed_body_end(self, j: int) -> int:
         """End of a run of capitalised words from token j that ends in a body's head word ('National Economic
         Council', 'Committee for Freedom', 'Adversary Analytics Program'); j when the run names no body (a
         person's name after an office: 'Special Envoy for Syria Geir Pedersen')."""
