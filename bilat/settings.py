@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 #: Bumped whenever extraction rules change, so reprocessed rows can be told from old ones.
-EXTRACTOR_VERSION = "0.3.1"
+EXTRACTOR_VERSION = "0.4.0"
 
 WAREHOUSE_ENV = "BILAT_WAREHOUSE"
 RAW_STORE_ENV = "BILAT_RAW_STORE"

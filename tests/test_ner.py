@@ -104,7 +104,7 @@ def test_a_saved_spacy_pipeline_loads_from_a_spec_or_a_plain_path_and_is_cached(
     assert load_recognizer(str(pipeline_dir))("Nadia Qasim visited Qalat Sukkar.") == spans
     monkeypatch.setenv(settings.NER_MODEL_ENV, f"spacy:{pipeline_dir}")
     assert load_recognizer(settings.ner_model()) is recognizer
-    # rows a model helped extract say which model: "0.3.1+spacy:en_tiny_ruler-0.0.1"
+    # rows a model helped extract say which model: "0.4.0+spacy:en_tiny_ruler-0.0.1"
     assert (model_stamp(recognizer), model_stamp(None)) == ("+spacy:en_tiny_ruler-0.0.1", "")
 
 
