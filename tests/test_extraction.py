@@ -259,6 +259,7 @@ def test_a_toll_reaches_past_a_list_or_an_appositive():
     assert _quantities("He said 14 off-duty police officers, two drivers and nine miners were among those killed.") == [
         (14, "people", "exact"), (2, "people", "exact"), (9, "people", "exact")]
     assert _quantities("Nine guests, including three tribal chiefs, were killed.") == [(9, "people", "exact"), (3, "people", "exact")]
+    assert _quantities("Officials said 41 others were wounded.") == [(41, "people", "exact")]  # "others" in a sentence of its own
     # a comma then an active verb is another act: the freed are not a toll
     assert _quantities("The army freed 90 hostages, killed 12 gunmen and left.") == [(90, "hostages", "exact"), (12, "people", "exact")]
 

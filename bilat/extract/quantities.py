@@ -172,7 +172,7 @@ _BOILERPLATE = re.compile(r"\s*(?:(?:related|read\smore|see\salso|more|watch|lis
 _OPENING_QUOTES = {"“", '"'}
 _QUOTE_CLOSES = re.compile(r"(?:\s?[\w-]+){0,3}[”\"]")
 _COORD_BEFORE = re.compile(r"(?:\b(?:and|or|to|from|with|by|while|but|versus|vs\.?)|,)\s$")
-_CASUALTY_AFTER = re.compile(r"\s(?:of\s(?:whom|them|those)\s)?(?:(?:were|was|have\sbeen|had\sbeen|has\sbeen|are|being|been)\s)?(?:(?:found|reported|confirmed)\s)?"
+_CASUALTY_AFTER = re.compile(r"\s(?:others\s|of\s(?:whom|them|those)\s)?(?:(?:were|was|have\sbeen|had\sbeen|has\sbeen|are|being|been)\s)?(?:(?:found|reported|confirmed)\s)?"
                              r"(?:killed|wounded|injured|dead|hurt)\b|\s(?:(?:have|had|has)\s)?(?:died|lost\stheir\slives)\b")
 _CASUALTY_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|kill|wound|injure)\s$"
                               r"|\b(?:killing|deaths?|bodies|injuries\sto|injury\sto)\s(?:of\s)?$")
