@@ -289,6 +289,7 @@ def test_vote_tallies_tallies_of_and_bounded_lengths():
 def test_compound_and_spoken_numbers_and_boilerplate():
     assert _quantities("The 1.4 million-square-kilometer basin is shared.") == [(1_400_000, "km2", "exact")]
     assert _quantities("Exports fell by one-third.") == [(33, "percent", "exact")]
+    assert _quantities("The zone runs roughly 20 miles (32 km) deep.") == [(20, "miles", "about"), (32, "km", "about")]
     assert _quantities("Four-point-five million people need food.") == [(4_500_000, "people", "exact")]
     assert _quantities("Officials said 30 people died.\n\nRelated: 12 killed in market blast\n\n© 2024 News Service") == [
         (30, "people", "exact")]

@@ -532,6 +532,9 @@ def find_quantities(text: str, sentences: SentenceIndex) -> list[Quantity]:
             c.head_start = m.end()  # (a number that is all of a quoted phrase is a name or a word: the "four freedoms", "100%")
             candidates.append(c)
     _resolve_ranges(text, candidates)
+    for first, second in zip(candidates, candidates[1:]):
+        if second.bound is None and re.fullmatch(r"\s?\(", text[first.end : second.start]):
+            second.bound = first.bound  # a conversion shares its amount's bound: "roughly 20 miles (32 km)"
     found = []
     kept = _resolve_units(text, sentences, [c for c in candidates if not c.dropped])
     spans = [(c.start, c.end) for c in kept]
