@@ -259,6 +259,7 @@ def test_a_toll_reaches_past_a_list_or_an_appositive():
     assert _quantities("He said 14 off-duty police officers, two drivers and nine miners were among those killed.") == [
         (14, "people", "exact"), (2, "people", "exact"), (9, "people", "exact")]
     assert _quantities("Nine guests, including three tribal chiefs, were killed.") == [(9, "people", "exact"), (3, "people", "exact")]
+    assert _quantities("Officials said 41 others were wounded.") == [(41, "people", "exact")]  # "others" in a sentence of its own
     # a comma then an active verb is another act: the freed are not a toll
     assert _quantities("The army freed 90 hostages, killed 12 gunmen and left.") == [(90, "hostages", "exact"), (12, "people", "exact")]
 
@@ -288,6 +289,7 @@ def test_vote_tallies_tallies_of_and_bounded_lengths():
 def test_compound_and_spoken_numbers_and_boilerplate():
     assert _quantities("The 1.4 million-square-kilometer basin is shared.") == [(1_400_000, "km2", "exact")]
     assert _quantities("Exports fell by one-third.") == [(33, "percent", "exact")]
+    assert _quantities("The zone runs roughly 20 miles (32 km) deep.") == [(20, "miles", "about"), (32, "km", "about")]
     assert _quantities("Four-point-five million people need food.") == [(4_500_000, "people", "exact")]
     assert _quantities("Officials said 30 people died.\n\nRelated: 12 killed in market blast\n\n© 2024 News Service") == [
         (30, "people", "exact")]

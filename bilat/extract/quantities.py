@@ -172,7 +172,7 @@ _BOILERPLATE = re.compile(r"\s*(?:(?:related|read\smore|see\salso|more|watch|lis
 _OPENING_QUOTES = {"“", '"'}
 _QUOTE_CLOSES = re.compile(r"(?:\s?[\w-]+){0,3}[”\"]")
 _COORD_BEFORE = re.compile(r"(?:\b(?:and|or|to|from|with|by|while|but|versus|vs\.?)|,)\s$")
-_CASUALTY_AFTER = re.compile(r"\s(?:of\s(?:whom|them|those)\s)?(?:(?:were|was|have\sbeen|had\sbeen|has\sbeen|are|being|been)\s)?(?:(?:found|reported|confirmed)\s)?"
+_CASUALTY_AFTER = re.compile(r"\s(?:others\s|of\s(?:whom|them|those)\s)?(?:(?:were|was|have\sbeen|had\sbeen|has\sbeen|are|being|been)\s)?(?:(?:found|reported|confirmed)\s)?"
                              r"(?:killed|wounded|injured|dead|hurt)\b|\s(?:(?:have|had|has)\s)?(?:died|lost\stheir\slives)\b")
 _CASUALTY_BEFORE = re.compile(r"\b(?:killing|killed|wounding|wounded|injuring|injured|kill|wound|injure)\s$"
                               r"|\b(?:killing|deaths?|bodies|injuries\sto|injury\sto)\s(?:of\s)?$")
@@ -532,6 +532,9 @@ def find_quantities(text: str, sentences: SentenceIndex) -> list[Quantity]:
             c.head_start = m.end()  # (a number that is all of a quoted phrase is a name or a word: the "four freedoms", "100%")
             candidates.append(c)
     _resolve_ranges(text, candidates)
+    for first, second in zip(candidates, candidates[1:]):
+        if second.bound is None and re.fullmatch(r"\s?\(", text[first.end : second.start]):
+            second.bound = first.bound  # a conversion shares its amount's bound: "roughly 20 miles (32 km)"
     found = []
     kept = _resolve_units(text, sentences, [c for c in candidates if not c.dropped])
     spans = [(c.start, c.end) for c in kept]
